@@ -1,0 +1,61 @@
+#pragma once
+
+// The error/result type used at every module boundary.
+//
+// Fallible operations return vhtask::Result<T> (boost::system::result with our Error), never throw.
+// Exceptions are reserved for start-up failures (vhtask::Fatal), caught once in main.
+
+#include <boost/system/result.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace vhtask {
+
+// Error is a category plus a human message. The message is complete on its own: it names the
+// file, line and field where one is known, and it is what the user sees.
+struct Error {
+  enum class Code { not_found, invalid_argument, io, db, protocol, spawn, unsupported };
+
+  Code code = Code::invalid_argument;
+  std::string message;
+
+  static Error not_found(std::string msg) { return {Code::not_found, std::move(msg)}; }
+  static Error invalid_argument(std::string msg) { return {Code::invalid_argument, std::move(msg)}; }
+  static Error io(std::string msg) { return {Code::io, std::move(msg)}; }
+  static Error db(std::string msg) { return {Code::db, std::move(msg)}; }
+  static Error protocol(std::string msg) { return {Code::protocol, std::move(msg)}; }
+  static Error spawn(std::string msg) { return {Code::spawn, std::move(msg)}; }
+  static Error unsupported(std::string msg) { return {Code::unsupported, std::move(msg)}; }
+};
+
+// Thrown only by start-up code; main() catches it once and prints the message.
+class Fatal : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Called by boost::system::result<T, Error>::value() when it holds an error (found by ADL).
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw Fatal(e.message);
+}
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+// Error as an unexpected value for a Result: `return fail(Error::io("..."))`.
+inline Error fail(Error e) { return e; }
+
+}  // namespace vhtask
+
+// VHTASK_TRY(expr): evaluates a Result-returning expression; on error returns the error from the
+// enclosing function, otherwise yields the value (statement-expression, GCC and Clang).
+#define VHTASK_TRY(...)                                          \
+  __extension__({                                                           \
+    auto vhtask_try_result_ = (__VA_ARGS__);                     \
+    if (!vhtask_try_result_) {                                   \
+      return std::move(vhtask_try_result_).error();              \
+    }                                                            \
+    std::move(vhtask_try_result_).value();                       \
+  })
