@@ -1,0 +1,117 @@
+#include "common/config_loader.h"
+
+#include "common/step_loader.h"
+#include "common/task_spec_loader.h"
+#include "common/yaml_reader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace vhtask::common {
+
+namespace {
+
+// Adds `item` to `items` by name; a name seen before is replaced where it stood (a Python dict
+// keeps the first position and the last value), with a warning.
+template <class T>
+void add_by_name(YamlReader& r, std::vector<T>& items,
+                 std::unordered_map<std::string, std::size_t>& index, T item, const char* what) {
+  auto [it, inserted] = index.emplace(item.name, items.size());
+  if (inserted) {
+    items.push_back(std::move(item));
+    return;
+  }
+  T& earlier = items[it->second];
+  r.warning(item.mark, std::string("duplicate ") + what + " name '" + item.name +
+                           "'; this one replaces the one at line " +
+                           std::to_string(earlier.mark.line));
+  earlier = std::move(item);
+}
+
+void read_items(YamlReader& r, const YamlNode& root, Config& config) {
+  std::unordered_map<std::string, std::size_t> steps;
+  std::unordered_map<std::string, std::size_t> tasks;
+  for (const YamlNode* item : r.items(root)) {
+    if (r.stopped()) {
+      return;
+    }
+    if (!item->is_map()) {
+      r.error(r.mark(*item),
+              "each item must be a mapping such as `- step: {...}`, not " + r.describe(*item));
+      continue;
+    }
+    for (const Field& f : r.fields(*item)) {
+      if (f.key == "step") {
+        if (auto step = load_step(r, *f.value)) {
+          add_by_name(r, config.steps, steps, std::move(*step), "step");
+        }
+      } else if (f.key == "task") {
+        auto task = read_task_spec(r, *f.value, TaskSpecSource::blueprint);
+        if (task && !task->name.empty()) {
+          add_by_name(r, config.tasks, tasks, std::move(*task), "task");
+        }
+      } else if (f.key == "pipeline" || f.key == "endpoint") {
+        r.warning(r.mark(*f.key_node),
+                  "`" + std::string(f.key) + "` items are not supported by vhtask; ignored");
+      } else {
+        r.error(r.mark(*f.key_node), "unknown item `" + std::string(f.key) +
+                                         "` (expected step, task, pipeline or endpoint)");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+LoadedConfig load_config(std::string_view text, const std::string& file) {
+  LoadedConfig out;
+  out.config.file = file;
+  YamlReader reader(file, text, out.diagnostics);
+  const auto root = reader.parse();
+  if (!root) {
+    return out;
+  }
+  if (root->is_null()) {
+    if (out.diagnostics.has_errors()) {
+      return out;  // e.g. a stray `,` ended an empty first document
+    }
+    const bool blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+    reader.error(reader.start_of_file(),
+                 std::string(blank ? "file is empty"
+                                   : "file is empty: nothing but comments or an empty document") +
+                     " (expected a YAML list of `- step:` items)");
+    return out;
+  }
+  if (!root->is_sequence()) {
+    reader.error(reader.mark(*root),
+                 "the top level must be a list of items such as "
+                 "`- step: {...}`, not " +
+                     reader.describe(*root));
+    return out;
+  }
+  read_items(reader, *root, out.config);
+  return out;
+}
+
+Result<LoadedConfig> load_config_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error::io("cannot read " + path + ": it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error::io("cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    return Error::io("cannot read " + path + ": " + std::strerror(errno));
+  }
+  return load_config(buffer.str(), path);
+}
+
+}  // namespace vhtask::common
