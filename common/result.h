@@ -50,12 +50,16 @@ inline Error fail(Error e) { return e; }
 }  // namespace vhtask
 
 // VHTASK_TRY(expr): evaluates a Result-returning expression; on error returns the error from the
-// enclosing function, otherwise yields the value (statement-expression, GCC and Clang).
-#define VHTASK_TRY(...)                                          \
-  __extension__({                                                           \
-    auto vhtask_try_result_ = (__VA_ARGS__);                     \
-    if (!vhtask_try_result_) {                                   \
-      return std::move(vhtask_try_result_).error();              \
-    }                                                            \
-    std::move(vhtask_try_result_).value();                       \
+// enclosing function, otherwise yields the value (statement-expression, GCC and Clang). Each use
+// gets its own variable name, so uses may nest (a lambda inside a VHTASK_TRY argument).
+#define VHTASK_TRY(...) VHTASK_TRY_IMPL_(VHTASK_CONCAT_(vhtask_try_, __COUNTER__), __VA_ARGS__)
+#define VHTASK_CONCAT_(a, b) VHTASK_CONCAT2_(a, b)
+#define VHTASK_CONCAT2_(a, b) a##b
+#define VHTASK_TRY_IMPL_(var, ...)              \
+  __extension__({                              \
+    auto var = (__VA_ARGS__);                  \
+    if (!var) {                                \
+      return std::move(var).error();           \
+    }                                          \
+    std::move(var).value();                    \
   })

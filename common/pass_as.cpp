@@ -1,0 +1,124 @@
+#include "common/pass_as.h"
+
+#include "common/python_format.h"
+
+namespace vhtask::common {
+
+namespace {
+
+bool is_python_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// One replacement field of a str.format string.
+struct Field {
+  std::string name;
+  std::string spec;
+};
+
+// Walks a str.format string, calling on_literal for text and on_field for each field. Mirrors
+// the errors CPython's parser raises for the cases a pass-as template can contain.
+template <class OnLiteral, class OnField>
+Result<void> walk(std::string_view text, OnLiteral on_literal, OnField on_field) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '}') {
+      if (i + 1 < text.size() && text[i + 1] == '}') {
+        on_literal("}");
+        i += 2;
+        continue;
+      }
+      return Error::invalid_argument("single '}' encountered in template '" + std::string(text) + "'");
+    }
+    if (c != '{') {
+      on_literal(std::string_view(&text[i], 1));
+      ++i;
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      on_literal("{");
+      i += 2;
+      continue;
+    }
+    const size_t close = text.find('}', i + 1);
+    if (close == std::string_view::npos) {
+      return Error::invalid_argument("unclosed '{' in template '" + std::string(text) + "'");
+    }
+    const std::string_view body = text.substr(i + 1, close - i - 1);
+    if (body.find('{') != std::string_view::npos) {
+      return Error::invalid_argument("nested fields are not supported in template '" +
+                                     std::string(text) + "'");
+    }
+    Field field;
+    const size_t colon = body.find(':');
+    field.name = std::string(body.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      field.spec = std::string(body.substr(colon + 1));
+    }
+    if (field.name.find('!') != std::string::npos) {
+      return Error::invalid_argument("conversions like '!r' are not supported in template '" +
+                                     std::string(text) + "'");
+    }
+    VHTASK_TRY(on_field(field));
+    i = close + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> split_template(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && is_python_space(text[i])) {
+      ++i;
+    }
+    const size_t start = i;
+    while (i < text.size() && !is_python_space(text[i])) {
+      ++i;
+    }
+    if (i > start) {
+      out.emplace_back(text.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> template_fields(std::string_view text) {
+  std::vector<std::string> names;
+  VHTASK_TRY(walk(
+      text, [](std::string_view) {},
+      [&](const Field& f) -> Result<void> {
+        names.push_back(f.name);
+        return {};
+      }));
+  return names;
+}
+
+Result<std::string> fill_template(std::string_view piece, const std::string& name,
+                                  const Value& value) {
+  std::string out;
+  VHTASK_TRY(walk(
+      piece, [&](std::string_view literal) { out += literal; },
+      [&](const Field& f) -> Result<void> {
+        if (f.name == "name") {
+          out += VHTASK_TRY(python_format(Value(name), f.spec));
+        } else if (f.name == "value" || f.name == "v") {
+          auto formatted = python_format(value, f.spec);
+          if (!formatted) {
+            return Error::invalid_argument("template '" + std::string(piece) + "': " +
+                                           formatted.error().message);
+          }
+          out += *formatted;
+        } else {
+          return Error::invalid_argument("unknown key '{" + f.name + "}' in template '" +
+                                         std::string(piece) + "' (known: {name}, {value}, {v})");
+        }
+        return {};
+      }));
+  return out;
+}
+
+}  // namespace vhtask::common
