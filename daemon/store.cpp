@@ -1,0 +1,209 @@
+#include "daemon/store.h"
+
+#include "daemon/migrations.h"
+#include "daemon/store_rows.h"
+#include "daemon/transaction.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace vhtask::daemon {
+
+namespace {
+
+// How long a statement waits for another connection's lock (a `sqlite3` shell, a second
+// reader) before failing with SQLITE_BUSY.
+constexpr int k_busy_timeout_ms = 5000;
+
+Result<void> enable_wal(sqlite3* db, const std::string& path) {
+  auto stmt = VHTASK_TRY(Statement::prepare(db, "PRAGMA journal_mode = WAL"));
+  if (!VHTASK_TRY(stmt.step()) || stmt.column_text(0) != "wal") {
+    return Error::db(fmt::format("{}: cannot switch the database to WAL mode", path));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Store> Store::open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  // SQLite opens its files close-on-exec, so children never inherit the database.
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, &sqlite3_close_v2);
+  if (rc != SQLITE_OK) {
+    return sqlite_error(raw, fmt::format("opening database {}", path));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, k_busy_timeout_ms);
+  auto wal = enable_wal(raw, path);
+  if (!wal) {
+    // The first read is where a non-database file shows up (SQLITE_NOTADB).
+    return Error::db(fmt::format("opening database {}: {}", path, wal.error().message));
+  }
+  // synchronous=NORMAL is durable across application crashes in WAL mode; only a power loss can
+  // drop the last commits, which recover() then treats like a daemon crash.
+  VHTASK_TRY(exec_sql(raw, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"));
+  const int version = VHTASK_TRY(migrate(raw, migrations(), path));
+  return Store(std::move(db), path, version);
+}
+
+Store::Store(std::unique_ptr<sqlite3, int (*)(sqlite3*)> db, std::string path, int schema_version)
+    : m_db(std::move(db)), m_path(std::move(path)), m_schema_version(schema_version) {}
+
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<StatementLease> Store::cached(std::string_view sql) {
+  auto found = m_statements.find(sql);
+  if (found == m_statements.end()) {
+    auto stmt = VHTASK_TRY(Statement::prepare(m_db.get(), sql));
+    found = m_statements.emplace(std::string(sql), std::move(stmt)).first;
+  }
+  return StatementLease(found->second);
+}
+
+Result<void> Store::expect_one_change(std::string_view what) {
+  if (sqlite3_changes(m_db.get()) != 1) {
+    return Error::not_found(fmt::format("{} does not exist", what));
+  }
+  return {};
+}
+
+Result<void> Store::integrity_check() {
+  auto stmt = VHTASK_TRY(cached("PRAGMA integrity_check"));
+  std::string problems;
+  while (VHTASK_TRY(stmt->step())) {
+    const auto line = stmt->column_text(0);
+    if (line != "ok") {
+      problems += problems.empty() ? line : "; " + line;
+    }
+  }
+  if (!problems.empty()) {
+    return Error::db(fmt::format("{} failed its integrity check: {}", m_path, problems));
+  }
+  return {};
+}
+
+// ---- tasks
+
+Result<TaskRecord> Store::create_task(const NewTask& task, Timestamp now) {
+  if (task.count < 0 || (task.parallel && *task.parallel < 0)) {
+    return Error::invalid_argument("a task's count and parallel limit must not be negative");
+  }
+  {
+    auto stmt = VHTASK_TRY(
+        cached("INSERT INTO tasks (created_at, step, name, valohai_yaml, grid, cwd, git_commit, "
+               "environment, type, seed, count, parallel, on_child_error) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    VHTASK_TRY(stmt->bind_all(format_timestamp(now), task.step, task.name, task.valohai_yaml,
+                              task.grid, task.cwd, task.git_commit, task.environment_json,
+                              task.type, task.seed, task.count, task.parallel,
+                              task.on_child_error));
+    VHTASK_TRY(stmt->run());
+  }
+  return task_by_id(sqlite3_last_insert_rowid(m_db.get()));
+}
+
+Result<TaskRecord> Store::task_by_id(TaskId id) {
+  static const std::string k_sql = fmt::format("SELECT {} FROM tasks WHERE id = ?", k_task_columns);
+  auto stmt = VHTASK_TRY(cached(k_sql));
+  VHTASK_TRY(stmt->bind_all(id));
+  if (!VHTASK_TRY(stmt->step())) {
+    return Error::not_found(fmt::format("task {} does not exist", id));
+  }
+  return read_task(*stmt);
+}
+
+Result<std::vector<TaskRecord>> Store::list_tasks() {
+  static const std::string k_sql = fmt::format("SELECT {} FROM tasks ORDER BY id", k_task_columns);
+  auto stmt = VHTASK_TRY(cached(k_sql));
+  std::vector<TaskRecord> tasks;
+  while (VHTASK_TRY(stmt->step())) {
+    tasks.push_back(VHTASK_TRY(read_task(*stmt)));
+  }
+  return tasks;
+}
+
+Result<std::vector<TaskRecord>> Store::unfinished_tasks() {
+  static const std::string k_sql = fmt::format(
+      "SELECT {} FROM tasks WHERE state IN ('running', 'stopping') ORDER BY id", k_task_columns);
+  auto stmt = VHTASK_TRY(cached(k_sql));
+  std::vector<TaskRecord> tasks;
+  while (VHTASK_TRY(stmt->step())) {
+    tasks.push_back(VHTASK_TRY(read_task(*stmt)));
+  }
+  return tasks;
+}
+
+Result<void> Store::mark_task_state(TaskId id, TaskState state,
+                                    const std::optional<std::string>& reason, Timestamp now) {
+  auto stmt =
+      VHTASK_TRY(cached("UPDATE tasks SET state = ?, reason = ?, finished_at = ? WHERE id = ?"));
+  std::optional<std::string> finished_at;
+  if (is_terminal(state)) {
+    finished_at = format_timestamp(now);
+  }
+  VHTASK_TRY(stmt->bind_all(to_string(state), reason, finished_at, id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("task {}", id));
+}
+
+Result<void> Store::set_task_parallel(TaskId id, std::optional<std::int64_t> parallel) {
+  if (parallel && *parallel < 0) {
+    return Error::invalid_argument("a parallel limit must not be negative");
+  }
+  auto stmt = VHTASK_TRY(cached("UPDATE tasks SET parallel = ? WHERE id = ?"));
+  VHTASK_TRY(stmt->bind_all(parallel, id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("task {}", id));
+}
+
+Result<std::int64_t> Store::cancel_queue(TaskId id, const std::optional<std::string>& reason,
+                                         Timestamp now) {
+  auto transaction = VHTASK_TRY(Transaction::begin(m_db.get()));
+  {
+    auto stmt = VHTASK_TRY(cached("UPDATE tasks SET cancelled = 1 WHERE id = ?"));
+    VHTASK_TRY(stmt->bind_all(id));
+    VHTASK_TRY(stmt->run());
+    VHTASK_TRY(expect_one_change(fmt::format("task {}", id)));
+  }
+  std::int64_t cancelled = 0;
+  {
+    auto stmt =
+        VHTASK_TRY(cached("UPDATE executions SET state = 'cancelled', reason = ?, finished_at = ? "
+                          "WHERE task_id = ? AND state = 'queued'"));
+    VHTASK_TRY(stmt->bind_all(reason, format_timestamp(now), id));
+    VHTASK_TRY(stmt->run());
+    cancelled = sqlite3_changes(m_db.get());
+  }
+  VHTASK_TRY(transaction.commit());
+  return cancelled;
+}
+
+Result<TaskCounts> Store::task_counts(TaskId id) {
+  // One read transaction, so the cursor and the rows come from the same snapshot.
+  auto transaction = VHTASK_TRY(Transaction::begin(m_db.get(), Transaction::Mode::deferred));
+  const auto task = VHTASK_TRY(task_by_id(id));
+  TaskCounts counts;
+  counts[task.cancelled ? ExecutionState::cancelled : ExecutionState::queued] =
+      task.spec.count - task.next_index;
+  {
+    auto stmt = VHTASK_TRY(
+        cached("SELECT state, count(*) FROM latest_executions WHERE task_id = ? GROUP BY state"));
+    VHTASK_TRY(stmt->bind_all(id));
+    while (VHTASK_TRY(stmt->step())) {
+      const auto state = parse_execution_state(stmt->column_text(0));
+      if (!state) {
+        return Error::db(fmt::format("unknown execution state '{}'", stmt->column_text(0)));
+      }
+      counts[*state] += stmt->column_int64(1);
+    }
+  }
+  VHTASK_TRY(transaction.commit());
+  return counts;
+}
+
+}  // namespace vhtask::daemon

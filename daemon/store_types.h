@@ -1,0 +1,120 @@
+#pragma once
+
+// The value types the Store reads and writes: one struct per table row (TaskRecord,
+// ExecutionRecord), the inputs of its write methods (NewTask, ExecutionStart, RerunStart,
+// ExecutionOutcome) and the per-state counts of a task (TaskCounts). Plain values; no thread
+// restrictions. Timestamps are the stored text (daemon/timestamp.h); JSON columns are JSON text.
+
+#include "daemon/ids.h"
+#include "daemon/states.h"
+#include "daemon/timestamp.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vhtask::daemon {
+
+// What `vhtask start` sends, as the daemon records it (columns of `tasks`).
+struct NewTask {
+  std::string step;
+  std::string name;
+  std::string valohai_yaml;  // the file's text exactly as read
+  std::string grid;          // the grid/parameter text exactly as given
+  std::string cwd;
+  std::optional<std::string> git_commit;
+  std::string environment_json = "{}";  // the client's environment, a JSON object
+  std::string type;                     // "grid", "random", ...
+  std::optional<std::int64_t> seed;
+  std::int64_t count = 0;                // number of executions (indices 0..count-1)
+  std::optional<std::int64_t> parallel;  // per-task limit; nullopt: the global limit only
+  std::string on_child_error;
+};
+
+// One row of `tasks`.
+struct TaskRecord {
+  TaskId id = 0;
+  std::string created_at;
+  NewTask spec;
+  // The first index that has not started yet: indices [next_index, count) have no row.
+  std::int64_t next_index = 0;
+  // True once the task's queue was dropped (stop): un-started indices will never run.
+  bool cancelled = false;
+  TaskState state = TaskState::running;
+  std::optional<std::string> reason;
+  std::optional<std::string> finished_at;
+};
+
+// One row of `executions`: one attempt of one index.
+struct ExecutionRecord {
+  ExecutionId id = 0;
+  TaskId task_id = 0;
+  ExecutionIndex idx = 0;
+  Attempt attempt = 1;
+  std::string parameters_json;
+  std::string command;
+  ExecutionState state = ExecutionState::queued;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::optional<std::string> reason;
+  std::optional<std::int64_t> pid;
+  std::string created_at;
+  std::optional<std::string> started_at;
+  std::optional<std::string> finished_at;
+  std::optional<std::string> log_path;
+  std::optional<Slot> slot;
+};
+
+// A fresh index (attempt 1) starting: Store::insert_execution_started.
+struct ExecutionStart {
+  TaskId task_id = 0;
+  ExecutionIndex idx = 0;
+  std::string parameters_json = "{}";
+  std::string command;
+  std::optional<std::int64_t> pid;  // nullopt when recorded before the spawn
+  Slot slot = 0;
+  std::string log_path;
+  Timestamp started_at;
+};
+
+// A queued rerun starting: Store::start_rerun.
+struct RerunStart {
+  std::optional<std::int64_t> pid;
+  Slot slot = 0;
+  std::string log_path;
+  Timestamp started_at;
+};
+
+// How an execution ended: Store::finish_execution. `state` is completed, failed, stopped or
+// crashed; exit_code is set if the process exited, signal if a signal ended it (never both).
+struct ExecutionOutcome {
+  ExecutionState state = ExecutionState::completed;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::optional<std::string> reason;
+  Timestamp finished_at;
+};
+
+// How many indices of a task are in each state, counting only each index's newest attempt, and
+// counting un-started indices as queued (open queue) or cancelled (stopped task).
+struct TaskCounts {
+  std::array<std::int64_t, k_execution_state_count> by_state{};
+
+  std::int64_t operator[](ExecutionState state) const {
+    return by_state[static_cast<std::size_t>(state)];
+  }
+  std::int64_t& operator[](ExecutionState state) {
+    return by_state[static_cast<std::size_t>(state)];
+  }
+  // Equals the task's count: every index is in exactly one state.
+  std::int64_t total() const {
+    std::int64_t sum = 0;
+    for (const auto n : by_state) {
+      sum += n;
+    }
+    return sum;
+  }
+};
+
+}  // namespace vhtask::daemon
