@@ -8,8 +8,9 @@
 
 namespace vhtask::test {
 
-// tests/data in the source tree.
+// tests/data in the source tree, and the source tree's root.
 std::string data_dir();
+std::string source_dir();
 
 // The vhtask client and vhtaskd daemon binaries to run.
 std::string client_binary();

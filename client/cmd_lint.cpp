@@ -1,0 +1,41 @@
+// `vhtask lint [-f FILE]`: every problem in a valohai.yaml, as FILE:LINE:COL: error|warning: MSG.
+
+#include "client/commands.h"
+#include "common/config_loader.h"
+
+#include <iostream>
+#include <memory>
+
+namespace vhtask::client {
+
+namespace {
+
+struct LintOptions {
+  std::string file = "valohai.yaml";
+};
+
+int run_lint(const LintOptions& opts) {
+  auto loaded = common::load_config_file(opts.file);
+  if (!loaded) {
+    std::cerr << "vhtask: " << loaded.error().message << "\n";
+    return k_exit_usage;
+  }
+  std::cout << loaded->diagnostics.to_string();
+  if (loaded->diagnostics.has_errors()) {
+    return k_exit_usage;
+  }
+  return loaded->diagnostics.has_warnings() ? k_exit_failed : k_exit_ok;
+}
+
+}  // namespace
+
+void register_lint(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<LintOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "lint", "Check a valohai.yaml; exit 0 when clean, 1 with warnings only, 2 with errors");
+  cmd->add_option("-f,--file", opts->file, "The valohai.yaml to check")
+      ->capture_default_str();
+  cmd->callback([opts, &exit_code] { exit_code = run_lint(*opts); });
+}
+
+}  // namespace vhtask::client

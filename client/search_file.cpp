@@ -1,0 +1,83 @@
+#include "client/search_file.h"
+
+#include "client/config_file.h"
+#include "common/task_spec_loader.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace vhtask::client {
+
+namespace {
+
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "vhtask: cannot read grid file " << path << "\n";
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+std::optional<Search> load_search_or_report(const std::string& config_file,
+                                            const std::string& step_name,
+                                            const std::string& grid_file,
+                                            const std::string& task_name) {
+  auto loaded = load_config_or_report(config_file);
+  if (!loaded) {
+    return std::nullopt;
+  }
+  Search search;
+  search.config = std::move(*loaded);
+  std::string wanted_step = step_name;
+  if (!task_name.empty()) {
+    const common::TaskSpec* task = search.config.config.find_task(task_name);
+    if (task == nullptr) {
+      std::cerr << "vhtask: " << config_file << ": no task '" << task_name << "'\n";
+      return std::nullopt;
+    }
+    if (!step_name.empty() && step_name != task->step) {
+      std::cerr << "vhtask: task '" << task_name << "' runs step '" << task->step << "', not '"
+                << step_name << "'\n";
+      return std::nullopt;
+    }
+    search.spec = *task;
+    wanted_step = task->step;
+  } else if (!grid_file.empty()) {
+    auto text = read_text(grid_file);
+    if (!text) {
+      return std::nullopt;
+    }
+    auto grid = common::load_task_spec(*text, grid_file);
+    std::cerr << grid.diagnostics.to_string();
+    if (grid.diagnostics.has_errors()) {
+      return std::nullopt;
+    }
+    search.spec = std::move(grid.spec);
+    search.grid_text = std::move(*text);
+    if (!search.spec.step.empty() && !step_name.empty() && search.spec.step != step_name) {
+      std::cerr << "vhtask: " << grid_file << " names step '" << search.spec.step << "', not '"
+                << step_name << "'\n";
+      return std::nullopt;
+    }
+    if (wanted_step.empty()) {
+      wanted_step = search.spec.step;
+    }
+  }
+  if (wanted_step.empty()) {
+    std::cerr << "vhtask: name the step to run (vhtask start STEP)\n";
+    return std::nullopt;
+  }
+  search.step = find_step_or_report(search.config.config, wanted_step);
+  if (search.step == nullptr) {
+    return std::nullopt;
+  }
+  return search;
+}
+
+}  // namespace vhtask::client

@@ -1,0 +1,102 @@
+// `vhtask lint` through the installed binary: the malformed corpus (exit 2, an error naming the
+// expected line), generated monsters (deep nesting, 10 MB), warnings only (exit 1), clean (exit 0).
+
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_paths.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace vhtask::test {
+namespace {
+
+struct Expectation {
+  std::string file;
+  int line = 0;
+  std::string substring;
+};
+
+std::vector<Expectation> corpus() {
+  std::vector<Expectation> out;
+  std::istringstream in(read_file(data_dir() + "/malformed/EXPECTED.txt"));
+  std::string text;
+  while (std::getline(in, text)) {
+    if (text.empty() || text[0] == '#') {
+      continue;
+    }
+    std::istringstream fields(text);
+    Expectation e;
+    fields >> e.file >> e.line;
+    std::getline(fields >> std::ws, e.substring);
+    out.push_back(e);
+  }
+  return out;
+}
+
+TEST(CliLint, EveryMalformedFileExitsTwoNamingItsLine) {
+  const auto cases = corpus();
+  ASSERT_GE(cases.size(), 30u);
+  for (const auto& c : cases) {
+    const std::string path = data_dir() + "/malformed/" + c.file;
+    RunOptions options;
+    options.deadline = std::chrono::seconds(20);
+    const auto r = run_process({client_binary(), "lint", "-f", path}, options);
+    EXPECT_FALSE(r.timed_out) << c.file;
+    EXPECT_EQ(r.exit_code, 2) << c.file << "\n" << r.out << r.err;
+    const std::string where = path + ":" + std::to_string(c.line) + ":";
+    EXPECT_NE(r.out.find(where), std::string::npos) << c.file << " lacks " << where << "\n" << r.out;
+    EXPECT_NE(r.out.find(": error: "), std::string::npos) << c.file;
+    EXPECT_NE(r.out.find(c.substring), std::string::npos) << c.file << "\n" << r.out;
+  }
+}
+
+TEST(CliLint, DeepNestingAndHugeFilesAreErrorsNotCrashes) {
+  TempDir dir;
+  const std::string deep = dir.write("deep.yaml", std::string(100'000, '[') + "\n");
+  const std::string big_text = [] {
+    std::string s = "- step:\n    name: big\n    image: x\n    command: [";
+    while (s.size() < 10 * 1024 * 1024) {
+      s += "\"echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", ";
+    }
+    return s + "\n";  // the flow sequence is never closed
+  }();
+  const std::string big = dir.write("big.yaml", big_text);
+  for (const auto& path : {deep, big}) {
+    RunOptions options;
+    options.deadline = std::chrono::seconds(60);
+    const auto r = run_process({client_binary(), "lint", "-f", path}, options);
+    EXPECT_FALSE(r.timed_out) << path;
+    EXPECT_EQ(r.exit_code, 2) << path << r.err;
+    EXPECT_NE(r.out.find(path + ":"), std::string::npos) << r.out.substr(0, 500);
+  }
+}
+
+TEST(CliLint, CleanFileExitsZeroAndWarningsExitOne) {
+  const auto clean = run_process({client_binary(), "lint", "-f", source_dir() + "/examples/valohai.yaml"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_EQ(clean.out, "");
+  TempDir dir;
+  const std::string warn = dir.write("warn.yaml",
+                                     "- step:\n"
+                                     "    name: a\n"
+                                     "    image: x\n"
+                                     "    command: run {parameters}\n"
+                                     "- endpoint:\n"
+                                     "    name: e\n");
+  const auto r = run_process({client_binary(), "lint", "-f", warn});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(warn + ":5:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(": warning: "), std::string::npos) << r.out;
+}
+
+TEST(CliLint, MissingFileIsAUsageError) {
+  const auto r = run_process({client_binary(), "lint", "-f", "/nonexistent/valohai.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/valohai.yaml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace vhtask::test
