@@ -5,9 +5,9 @@ namespace vhtask::daemon {
 namespace {
 
 constexpr std::array<std::string_view, k_execution_state_count> k_execution_names = {
-    "queued", "started", "stopping", "completed", "failed", "stopped", "crashed", "cancelled"};
-constexpr std::array<std::string_view, 5> k_task_names = {"running", "stopping", "completed",
-                                                          "failed", "stopped"};
+    "queued", "started", "stopping", "complete", "error", "stopped", "crashed"};
+constexpr std::array<std::string_view, 5> k_task_names = {"running", "stopping", "complete",
+                                                          "error", "stopped"};
 
 }  // namespace
 
@@ -46,14 +46,14 @@ bool is_live(ExecutionState state) {
 }
 
 bool is_terminal(TaskState state) {
-  return state == TaskState::completed || state == TaskState::failed || state == TaskState::stopped;
+  return state == TaskState::complete || state == TaskState::error || state == TaskState::stopped;
 }
 
 const std::array<ExecutionState, k_execution_state_count>& all_execution_states() {
   static constexpr std::array<ExecutionState, k_execution_state_count> k_all = {
       ExecutionState::queued,    ExecutionState::started,  ExecutionState::stopping,
-      ExecutionState::completed, ExecutionState::failed,   ExecutionState::stopped,
-      ExecutionState::crashed,   ExecutionState::cancelled};
+      ExecutionState::complete, ExecutionState::error,    ExecutionState::stopped,
+      ExecutionState::crashed};
   return k_all;
 }
 

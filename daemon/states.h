@@ -4,12 +4,12 @@
 // the wire. The names are part of the schema (CHECK constraints in schema/0001_init.sql) and of
 // the protocol: never rename one. Plain values; no thread restrictions.
 //
-// Execution: queued -> started -> [stopping ->] completed | failed | stopped | crashed
-//            queued -> cancelled  (a queued rerun dropped by a stop)
+// Execution: queued -> started -> [stopping ->] complete | error | stopped | crashed
+//            queued -> stopped  (a queued rerun dropped by a stop, never run)
 // An un-started index of a task has no row: it is 'queued' while the task's queue is open and
-// 'cancelled' once the task was stopped (schema/README.md, "Lazy queue").
+// 'stopped' once the task was stopped (schema/README.md, "Lazy queue").
 //
-// Task: running -> [stopping ->] completed | failed | stopped. A rerun may reopen a finished
+// Task: running -> [stopping ->] complete | error | stopped. A rerun may reopen a finished
 // task (back to running).
 
 #include <array>
@@ -22,26 +22,25 @@ enum class ExecutionState {
   queued,
   started,
   stopping,
-  completed,
-  failed,
-  stopped,
-  crashed,
-  cancelled
+  complete,  // exited 0
+  error,     // non-zero exit, killed by a signal, or a limit enforced (reason says which)
+  stopped,   // stopped by request (or never run because its task was stopped)
+  crashed,   // could not be started, or its outcome cannot be known (reason says why)
 };
-inline constexpr std::size_t k_execution_state_count = 8;
+inline constexpr std::size_t k_execution_state_count = 7;
 
-enum class TaskState { running, stopping, completed, failed, stopped };
+enum class TaskState { running, stopping, complete, error, stopped };
 
 std::string_view to_string(ExecutionState state);
 std::string_view to_string(TaskState state);
 std::optional<ExecutionState> parse_execution_state(std::string_view name);
 std::optional<TaskState> parse_task_state(std::string_view name);
 
-// completed, failed, stopped, crashed, cancelled: the row will not change again.
+// complete, error, stopped, crashed: the row will not change again.
 bool is_terminal(ExecutionState state);
 // started or stopping: a process may exist.
 bool is_live(ExecutionState state);
-// completed, failed, stopped.
+// complete, error, stopped.
 bool is_terminal(TaskState state);
 
 // Every ExecutionState, in declaration order (for tables and loops).

@@ -173,7 +173,7 @@ Result<std::int64_t> Store::cancel_queue(TaskId id, const std::optional<std::str
   std::int64_t cancelled = 0;
   {
     auto stmt =
-        VHTASK_TRY(cached("UPDATE executions SET state = 'cancelled', reason = ?, finished_at = ? "
+        VHTASK_TRY(cached("UPDATE executions SET state = 'stopped', reason = ?, finished_at = ? "
                           "WHERE task_id = ? AND state = 'queued'"));
     VHTASK_TRY(stmt->bind_all(reason, format_timestamp(now), id));
     VHTASK_TRY(stmt->run());
@@ -188,7 +188,7 @@ Result<TaskCounts> Store::task_counts(TaskId id) {
   auto transaction = VHTASK_TRY(Transaction::begin(m_db.get(), Transaction::Mode::deferred));
   const auto task = VHTASK_TRY(task_by_id(id));
   TaskCounts counts;
-  counts[task.cancelled ? ExecutionState::cancelled : ExecutionState::queued] =
+  counts[task.cancelled ? ExecutionState::stopped : ExecutionState::queued] =
       task.spec.count - task.next_index;
   {
     auto stmt = VHTASK_TRY(

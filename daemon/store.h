@@ -57,8 +57,8 @@ public:
                                Timestamp now);
   // Changes a task's per-task limit (`vhtask parallel`); nullopt: the global limit only.
   Result<void> set_task_parallel(TaskId id, std::optional<std::int64_t> parallel);
-  // Drops a task's queue (stop): un-started indices become cancelled and queued reruns are
-  // marked cancelled. Returns how many rerun rows were cancelled. Running executions are untouched.
+  // Drops a task's queue (stop): un-started indices count as stopped and queued reruns are
+  // marked stopped. Returns how many rerun rows were stopped. Running executions are untouched.
   Result<std::int64_t> cancel_queue(TaskId id, const std::optional<std::string>& reason,
                                     Timestamp now);
   // Per-state counts of a task's indices (newest attempt of each; un-started ones derived).

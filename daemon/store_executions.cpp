@@ -12,7 +12,7 @@ namespace vhtask::daemon {
 namespace {
 
 bool is_outcome_state(ExecutionState state) {
-  return state == ExecutionState::completed || state == ExecutionState::failed ||
+  return state == ExecutionState::complete || state == ExecutionState::error ||
          state == ExecutionState::stopped || state == ExecutionState::crashed;
 }
 
@@ -142,7 +142,7 @@ Result<void> Store::mark_execution_stopping(ExecutionId id,
 Result<void> Store::finish_execution(ExecutionId id, const ExecutionOutcome& outcome) {
   if (!is_outcome_state(outcome.state) || (outcome.exit_code && outcome.signal)) {
     return Error::invalid_argument(fmt::format(
-        "execution {}: an outcome is completed, failed, stopped or crashed, with an exit code or "
+        "execution {}: an outcome is complete, error, stopped or crashed, with an exit code or "
         "a signal, not both (got {})",
         id, to_string(outcome.state)));
   }

@@ -86,10 +86,10 @@ struct RerunStart {
   Timestamp started_at;
 };
 
-// How an execution ended: Store::finish_execution. `state` is completed, failed, stopped or
+// How an execution ended: Store::finish_execution. `state` is complete, error, stopped or
 // crashed; exit_code is set if the process exited, signal if a signal ended it (never both).
 struct ExecutionOutcome {
-  ExecutionState state = ExecutionState::completed;
+  ExecutionState state = ExecutionState::complete;
   std::optional<int> exit_code;
   std::optional<int> signal;
   std::optional<std::string> reason;
@@ -97,7 +97,7 @@ struct ExecutionOutcome {
 };
 
 // How many indices of a task are in each state, counting only each index's newest attempt, and
-// counting un-started indices as queued (open queue) or cancelled (stopped task).
+// counting un-started indices as queued (open queue) or stopped (stopped task).
 struct TaskCounts {
   std::array<std::int64_t, k_execution_state_count> by_state{};
 

@@ -6,7 +6,7 @@
 -- JSON columns hold one JSON object, and states are lower-case words checked below.
 
 -- One row per `vhtask start`. Un-started executions are NOT stored: indices in
--- [next_index, count) are derived as 'queued' (cancelled = 0) or 'cancelled' (cancelled = 1).
+-- [next_index, count) are derived as 'queued' (cancelled = 0) or 'stopped' (cancelled = 1).
 CREATE TABLE tasks (
   id             INTEGER PRIMARY KEY,
   created_at     TEXT    NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE tasks (
   parallel       INTEGER CHECK (parallel IS NULL OR parallel >= 0),  -- NULL: global limit only
   on_child_error TEXT    NOT NULL,
   state          TEXT    NOT NULL DEFAULT 'running'
-                 CHECK (state IN ('running', 'stopping', 'completed', 'failed', 'stopped')),
+                 CHECK (state IN ('running', 'stopping', 'complete', 'error', 'stopped')),
   reason         TEXT,
   finished_at    TEXT
 );
@@ -41,8 +41,8 @@ CREATE TABLE executions (
   parameters  TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(parameters)),
   command     TEXT    NOT NULL,                    -- the rendered shell command
   state       TEXT    NOT NULL
-              CHECK (state IN ('queued', 'started', 'stopping', 'completed', 'failed', 'stopped',
-                               'crashed', 'cancelled')),
+              CHECK (state IN ('queued', 'started', 'stopping', 'complete', 'error', 'stopped',
+                               'crashed')),
   exit_code   INTEGER,                             -- set when the process exited
   signal      INTEGER,                             -- set when a signal ended it
   reason      TEXT,                                -- a human explanation of the outcome

@@ -7,13 +7,13 @@ FROM tasks
 ORDER BY id;
 
 -- Per-state counts per task, newest attempt of each index. Un-started indices count as
--- 'queued' while the task's queue is open and as 'cancelled' once it was stopped.
+-- 'queued' while the task's queue is open and as 'stopped' once it was stopped.
 SELECT task_id, state, sum(n) AS n
 FROM (SELECT task_id, state, count(*) AS n
       FROM latest_executions
       GROUP BY task_id, state
       UNION ALL
-      SELECT id, CASE WHEN cancelled THEN 'cancelled' ELSE 'queued' END, count - next_index
+      SELECT id, CASE WHEN cancelled THEN 'stopped' ELSE 'queued' END, count - next_index
       FROM tasks
       WHERE next_index < count)
 GROUP BY task_id, state
@@ -22,7 +22,7 @@ ORDER BY task_id, state;
 -- Failed executions (newest attempt of each index) with their commands and how they ended.
 SELECT task_id, idx, attempt, exit_code, signal, reason, command
 FROM latest_executions
-WHERE state = 'failed'
+WHERE state = 'error'
 ORDER BY task_id, idx;
 
 -- The history of one permutation (task 1, index 3): every attempt, oldest first.

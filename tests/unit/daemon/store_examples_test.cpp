@@ -129,8 +129,8 @@ TEST_F(StoreExamplesTest, EveryExampleQueryRunsAndAgreesWithTheStore) {
 
   // History of task 1 index 3: failed, then completed after 1.25 s.
   ASSERT_EQ(results[3].size(), 2u);
-  EXPECT_EQ(results[3][0][1], "failed");
-  EXPECT_EQ(results[3][1][1], "completed");
+  EXPECT_EQ(results[3][0][1], "error");
+  EXPECT_EQ(results[3][1][1], "complete");
   EXPECT_EQ(results[3][1][6], "1.25");
 
   // Running now: task 1 index 2.

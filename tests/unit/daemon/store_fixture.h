@@ -55,7 +55,7 @@ inline ExecutionStart sample_start(TaskId task, ExecutionIndex idx, double secon
 
 inline ExecutionOutcome exited(int code, double seconds = 1) {
   ExecutionOutcome outcome;
-  outcome.state = code == 0 ? ExecutionState::completed : ExecutionState::failed;
+  outcome.state = code == 0 ? ExecutionState::complete : ExecutionState::error;
   outcome.exit_code = code;
   outcome.finished_at = at(seconds);
   return outcome;

@@ -99,15 +99,15 @@ TEST_F(StoreTest, CountsUseTheNewestAttemptAndDeriveTheQueue) {
   ASSERT_TRUE(store().finish_execution((*rows)[0].id, exited(0)));
   ASSERT_TRUE(store().finish_execution((*rows)[1].id, exited(2)));
   ExecutionOutcome killed;
-  killed.state = ExecutionState::failed;
+  killed.state = ExecutionState::error;
   killed.signal = 9;
   killed.finished_at = at(2);
   ASSERT_TRUE(store().finish_execution((*rows)[2].id, killed));
 
   auto counts = store().task_counts(task);
   ASSERT_TRUE(counts);
-  EXPECT_EQ((*counts)[ExecutionState::completed], 1);
-  EXPECT_EQ((*counts)[ExecutionState::failed], 2);
+  EXPECT_EQ((*counts)[ExecutionState::complete], 1);
+  EXPECT_EQ((*counts)[ExecutionState::error], 2);
   EXPECT_EQ((*counts)[ExecutionState::started], 1);
   EXPECT_EQ((*counts)[ExecutionState::queued], 6);
   EXPECT_EQ(counts->total(), 10);
@@ -115,7 +115,7 @@ TEST_F(StoreTest, CountsUseTheNewestAttemptAndDeriveTheQueue) {
   // Rerunning the failed index 1 counts it as queued again, not twice.
   ASSERT_TRUE(store().request_rerun(task, 1, at(3)));
   counts = store().task_counts(task);
-  EXPECT_EQ((*counts)[ExecutionState::failed], 1);
+  EXPECT_EQ((*counts)[ExecutionState::error], 1);
   EXPECT_EQ((*counts)[ExecutionState::queued], 7);
   EXPECT_EQ(counts->total(), 10);
 }
@@ -156,9 +156,9 @@ TEST_F(StoreTest, RerunsAreNewRowsWithTheNextAttempt) {
   const auto history = store().attempts_of(task, 3);
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 2u);
-  EXPECT_EQ((*history)[0].state, ExecutionState::failed);
+  EXPECT_EQ((*history)[0].state, ExecutionState::error);
   EXPECT_EQ((*history)[0].exit_code, 1);
-  EXPECT_EQ((*history)[1].state, ExecutionState::completed);
+  EXPECT_EQ((*history)[1].state, ExecutionState::complete);
   EXPECT_EQ((*history)[1].pid, 4321);
   EXPECT_EQ((*history)[1].finished_at, "2024-05-01T12:00:09.000Z");
 }
@@ -199,7 +199,7 @@ TEST_F(StoreTest, CancellingTheQueueCancelsUnstartedIndicesAndQueuedReruns) {
   ASSERT_TRUE(cancelled);
   EXPECT_EQ(*cancelled, 1);
   const auto counts = store().task_counts(task);
-  EXPECT_EQ((*counts)[ExecutionState::cancelled], 8);  // 7 never started + the rerun
+  EXPECT_EQ((*counts)[ExecutionState::stopped], 8);  // 7 never started + the rerun
   EXPECT_EQ((*counts)[ExecutionState::started], 2);
   EXPECT_EQ((*counts)[ExecutionState::queued], 0);
   EXPECT_FALSE(store().insert_execution_started(sample_start(task, 3)));
@@ -213,9 +213,9 @@ TEST_F(StoreTest, TaskStateParallelAndLists) {
   EXPECT_FALSE(store().task_by_id(first)->spec.parallel);
   EXPECT_FALSE(store().set_task_parallel(first, -1));
 
-  ASSERT_TRUE(store().mark_task_state(first, TaskState::completed, std::nullopt, at(7)));
+  ASSERT_TRUE(store().mark_task_state(first, TaskState::complete, std::nullopt, at(7)));
   auto record = store().task_by_id(first);
-  EXPECT_EQ(record->state, TaskState::completed);
+  EXPECT_EQ(record->state, TaskState::complete);
   EXPECT_EQ(record->finished_at, "2024-05-01T12:00:07.000Z");
   // Reopening (a rerun) clears finished_at again.
   ASSERT_TRUE(store().mark_task_state(first, TaskState::running, "rerun requested", at(8)));
@@ -228,7 +228,7 @@ TEST_F(StoreTest, TaskStateParallelAndLists) {
   ASSERT_EQ(store().unfinished_tasks()->size(), 1u);
   EXPECT_EQ(store().unfinished_tasks()->front().id, first);
   EXPECT_EQ(store().task_by_id(777).error().code, Error::Code::not_found);
-  EXPECT_EQ(store().mark_task_state(777, TaskState::failed, std::nullopt, at()).error().code,
+  EXPECT_EQ(store().mark_task_state(777, TaskState::error, std::nullopt, at()).error().code,
             Error::Code::not_found);
 }
 
