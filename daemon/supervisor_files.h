@@ -1,0 +1,52 @@
+#pragma once
+
+// The files vhtask-supervise writes into an execution directory (supervisor.json, status.json,
+// script), as JSON text it formats itself, and the atomic write they all go through. Internal
+// to vhtask-supervise; the daemon reads these files with daemon/execution_dir.h. Formats:
+// schema/execution-dir.md. Plain POSIX; no thread restrictions.
+
+#include "common/result.h"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vhtask::daemon {
+
+// supervisor.json: who is running, as pid + start time pairs (daemon/proc_identity.h).
+struct SupervisorRecord {
+  pid_t supervisor_pid = 0;
+  std::optional<std::uint64_t> supervisor_start_time;
+  pid_t child_pid = 0;
+  std::optional<std::uint64_t> child_start_time;
+};
+
+// status.json: how the command ended. exit_code and signal are never both set; both are unset
+// only when the command could not be started at all (reason says why).
+struct StatusRecord {
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::optional<std::string> reason;
+  bool stop_requested = false;
+  std::string started_at;   // ISO-8601 UTC with milliseconds
+  std::string finished_at;  // ISO-8601 UTC with milliseconds
+};
+
+std::string to_json(const SupervisorRecord& record);
+std::string to_json(const StatusRecord& record);
+
+// `text` as a JSON string literal, quotes included. Bytes >= 0x80 pass through unchanged.
+std::string json_quote(const std::string& text);
+
+// Now, as "2024-05-01T12:00:00.123Z" (the same form as daemon/timestamp.h).
+std::string utc_now_iso();
+
+// Writes `text` to dir_fd/name atomically: a temporary file in the same directory, fsync,
+// rename. Readers see the old file or the whole new one, never a part. `mode` applies to a newly
+// created file. Error::io names the file and the errno text.
+Result<void> write_file_atomically(int dir_fd, const std::string& name, const std::string& text,
+                                   mode_t mode = 0600);
+
+}  // namespace vhtask::daemon
