@@ -1,19 +1,121 @@
 #include "daemon/run.h"
 
+#include "daemon/command_table.h"
+#include "daemon/engine.h"
+#include "daemon/logging.h"
+#include "daemon/options.h"
+#include "daemon/server.h"
+#include "daemon/state_dir.h"
+#include "daemon/store.h"
+#include "daemon/supervised_runner.h"
+#include "daemon/systemd_notify.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
 #include <cstdio>
-#include <cstring>
+#include <filesystem>
+#include <iostream>
 
 namespace vhtask::daemon {
 
+namespace {
+
+// The vhtask-supervise binary installed next to this vhtaskd.
+std::string supervise_binary() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / "vhtask-supervise").string();
+}
+
+// Everything the daemon owns, in construction order; destroyed in reverse (the store last).
+int serve(const Options& options) {
+  setup_logging(options.log_level);
+  if (auto dir = ensure_private_dir(options.state_dir); !dir) {
+    throw Fatal(dir.error().message);
+  }
+  if (auto dir = ensure_private_dir(options.log_dir); !dir) {
+    throw Fatal(dir.error().message);
+  }
+  auto lock = DaemonLock::acquire(options.state_dir + "/vhtaskd.lock");
+  if (!lock) {
+    throw Fatal(lock.error().message);
+  }
+  auto store = Store::open(options.db);
+  if (!store) {
+    throw Fatal(store.error().message);
+  }
+  // Executions never inherit our signal dispositions; SIGPIPE must not kill the daemon when a
+  // client vanishes mid-write.
+  std::signal(SIGPIPE, SIG_IGN);
+  boost::asio::io_context io;
+  SupervisedRunner runner(io, supervise_binary());
+  Engine engine(io, *store, runner,
+                EngineSettings{options.parallel, options.log_dir, options.grace_seconds});
+  if (auto recovered = engine.recover(); !recovered) {
+    throw Fatal("recovery failed: " + recovered.error().message);
+  }
+  SystemdNotifier notifier(engine);
+  std::unique_ptr<Server> server;
+  bool stopping = false;
+  auto shutdown = [&] {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    spdlog::info("shutting down; {} executions keep running", engine.running());
+    notifier.stopping();
+    server->stop([&io] { io.stop(); });
+  };
+  CommandContext context{io, engine, shutdown};
+  server = std::make_unique<Server>(io, [&context](const common::json_rpc::Request& request,
+                                                   std::shared_ptr<Reply> reply) {
+    dispatch(context, request, reply);
+  });
+  if (const int fd = systemd_listen_fd(); fd >= 0) {
+    if (auto adopted = server->adopt(fd); !adopted) {
+      throw Fatal(adopted.error().message);
+    }
+  } else if (auto listening = server->listen(options.socket); !listening) {
+    throw Fatal(listening.error().message);
+  }
+  boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (!ec) {
+      spdlog::info("signal {}", signal);
+      shutdown();
+    }
+  });
+  spdlog::info("vhtaskd {} listening on {} (state {}, parallel {})", VHTASK_VERSION,
+               options.socket, options.state_dir, options.parallel);
+  notifier.ready();
+  io.run();
+  return 0;
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--version") == 0) {
+  try {
+    const auto options = parse_options(argc, argv);
+    if (!options) {
+      std::fprintf(stderr, "vhtaskd: %s\n", options.error().message.c_str());
+      return 2;
+    }
+    if (!*options) {
+      return 0;  // --help
+    }
+    if ((*options)->show_version) {
       std::printf("vhtaskd %s\n", VHTASK_VERSION);
       return 0;
     }
+    return serve(**options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vhtaskd: %s\n", e.what());
+    return 1;
   }
-  std::fprintf(stderr, "vhtaskd: the daemon is not implemented yet\n");
-  return 2;
 }
 
 }  // namespace vhtask::daemon

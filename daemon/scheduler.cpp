@@ -66,6 +66,26 @@ std::optional<Scheduler::Start> Scheduler::next() {
   return std::nullopt;
 }
 
+Result<void> Scheduler::adopt(TaskId task, Slot slot) {
+  auto* queue = find(task);
+  const auto index = static_cast<std::size_t>(slot);
+  if (queue == nullptr || slot < 0) {
+    return Error::invalid_argument(fmt::format("task {} is not scheduled", task));
+  }
+  if (index < m_slot_owner.size() && m_slot_owner[index]) {
+    return Error::invalid_argument(fmt::format("slot {} is already held", slot));
+  }
+  while (m_slot_owner.size() <= index) {
+    m_free_slots.insert(static_cast<Slot>(m_slot_owner.size()));
+    m_slot_owner.emplace_back();
+  }
+  m_free_slots.erase(slot);
+  m_slot_owner[index] = task;
+  ++queue->running;
+  ++m_running;
+  return {};
+}
+
 Slot Scheduler::take_slot(TaskId task) {
   if (!m_free_slots.empty()) {
     const Slot slot = *m_free_slots.begin();

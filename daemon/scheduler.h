@@ -65,6 +65,11 @@ public:
   // unknown (a drained task must be added again first, e.g. add_task(task, count, limit, count)).
   Result<void> add_rerun(TaskId task, ExecutionIndex idx, Attempt attempt);
 
+  // Counts an execution that is already running in `slot` (reattached after a daemon restart)
+  // against the limits, as if next() had returned it. Fails if the task is unknown or the slot
+  // is held.
+  Result<void> adopt(TaskId task, Slot slot);
+
   // The next execution to start, or nullopt if nothing may start now. Marks it running.
   std::optional<Start> next();
 

@@ -76,6 +76,11 @@ public:
   Result<void> start_rerun(ExecutionId id, const RerunStart& start);
   // Records the pid of an execution recorded before its spawn.
   Result<void> set_execution_pid(ExecutionId id, std::int64_t pid);
+  // Records the supervisor's pid and the log path of an execution recorded before its spawn
+  // (its directory is named after its id, known only once the row exists).
+  Result<void> set_execution_launch(ExecutionId id, std::int64_t pid, const std::string& log_path);
+  // queued -> stopped: a requested rerun that will not run after all.
+  Result<void> stop_queued_execution(ExecutionId id, const std::string& reason, Timestamp now);
   // started -> stopping (a stop was sent to its process group).
   Result<void> mark_execution_stopping(ExecutionId id, const std::optional<std::string>& reason);
   // started/stopping -> the outcome's terminal state. Fails if the execution is not live.

@@ -130,6 +130,24 @@ Result<void> Store::set_execution_pid(ExecutionId id, std::int64_t pid) {
   return expect_one_change(fmt::format("running execution {}", id));
 }
 
+Result<void> Store::set_execution_launch(ExecutionId id, std::int64_t pid,
+                                         const std::string& log_path) {
+  auto stmt = VHTASK_TRY(cached("UPDATE executions SET pid = ?, log_path = ? "
+                                "WHERE id = ? AND state IN ('started', 'stopping')"));
+  VHTASK_TRY(stmt->bind_all(pid, std::string_view(log_path), id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("running execution {}", id));
+}
+
+Result<void> Store::stop_queued_execution(ExecutionId id, const std::string& reason,
+                                          Timestamp now) {
+  auto stmt = VHTASK_TRY(cached("UPDATE executions SET state = 'stopped', reason = ?, "
+                                "finished_at = ? WHERE id = ? AND state = 'queued'"));
+  VHTASK_TRY(stmt->bind_all(std::string_view(reason), format_timestamp(now), id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("queued execution {}", id));
+}
+
 Result<void> Store::mark_execution_stopping(ExecutionId id,
                                             const std::optional<std::string>& reason) {
   auto stmt = VHTASK_TRY(cached(

@@ -41,6 +41,11 @@ Result<TaskRecord> read_task(const Statement& row) {
   task.state = *state;
   task.reason = row.column_optional_text(17);
   task.finished_at = row.column_optional_text(18);
+  task.spec.config_file = row.column_text(19);
+  task.spec.grid_file = row.column_text(20);
+  task.spec.blueprint = row.column_text(21);
+  task.spec.fixed_params_json = row.column_text(22);
+  task.spec.varying_json = row.column_text(23);
   return task;
 }
 

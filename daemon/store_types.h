@@ -22,6 +22,11 @@ struct NewTask {
   std::string name;
   std::string valohai_yaml;  // the file's text exactly as read
   std::string grid;          // the grid/parameter text exactly as given
+  std::string config_file;   // where valohai.yaml was read (for messages when re-parsed)
+  std::string grid_file;     // where the grid file was read
+  std::string blueprint;     // the `- task:` blueprint's name (start --task), else empty
+  std::string fixed_params_json = "[]";  // the `--param NAME=VALUE` strings, a JSON array
+  std::string varying_json = "[]";       // names of the parameters that vary, a JSON array
   std::string cwd;
   std::optional<std::string> git_commit;
   std::string environment_json = "{}";  // the client's environment, a JSON object

@@ -14,6 +14,11 @@ CREATE TABLE tasks (
   name           TEXT    NOT NULL DEFAULT '',
   valohai_yaml   TEXT    NOT NULL,                 -- the valohai.yaml text exactly as read
   grid           TEXT    NOT NULL DEFAULT '',      -- the parameter grid text exactly as given
+  config_file    TEXT    NOT NULL DEFAULT '',      -- where the client read valohai.yaml
+  grid_file      TEXT    NOT NULL DEFAULT '',      -- where the client read the grid file
+  blueprint      TEXT    NOT NULL DEFAULT '',      -- the `- task:` name with --task, else ''
+  fixed_params   TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(fixed_params)),  -- --param N=V
+  varying        TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(varying)),  -- varying names
   cwd            TEXT    NOT NULL,
   git_commit     TEXT,                             -- NULL outside a git checkout
   environment    TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(environment)),

@@ -1,0 +1,23 @@
+// `logs`: an execution's output, once or followed until it ends (daemon/log_follower.h).
+
+#include "daemon/command_table.h"
+#include "daemon/log_follower.h"
+#include "daemon/params.h"
+
+namespace vhtask::daemon {
+
+void handle_logs(CommandContext& ctx, const boost::json::object& params,
+                 const std::shared_ptr<Reply>& reply) {
+  const Params p(params);
+  const auto id = p.required_int("execution");
+  const auto follow = p.optional_bool("follow");
+  const auto tail = p.optional_int("tail");
+  if (!id || !follow || !tail) {
+    reply->invalid_params(!id ? id.error().message
+                              : (!follow ? follow.error().message : tail.error().message));
+    return;
+  }
+  std::make_shared<LogFollower>(ctx.io, ctx.engine, *id, reply, *tail, *follow)->start();
+}
+
+}  // namespace vhtask::daemon

@@ -1,0 +1,60 @@
+// `start`: expand and record a task, then run it (schema/protocol.md, "start").
+
+#include "daemon/command_table.h"
+#include "daemon/params.h"
+
+namespace vhtask::daemon {
+
+namespace {
+
+Result<StartRequest> decode(const Params& p) {
+  StartRequest r;
+  r.inputs.config_text = VHTASK_TRY(p.required_string("config_text"));
+  r.inputs.config_file = VHTASK_TRY(p.optional_string("config_file"));
+  if (r.inputs.config_file.empty()) {
+    r.inputs.config_file = "valohai.yaml";
+  }
+  r.inputs.step = VHTASK_TRY(p.optional_string("step"));
+  r.inputs.grid_text = VHTASK_TRY(p.optional_string("grid_text"));
+  r.inputs.grid_file = VHTASK_TRY(p.optional_string("grid_file"));
+  r.inputs.blueprint = VHTASK_TRY(p.optional_string("task_name"));
+  r.inputs.fixed_params = VHTASK_TRY(p.string_list("params"));
+  r.inputs.seed = VHTASK_TRY(p.optional_uint("seed"));
+  if (r.inputs.step.empty() && r.inputs.blueprint.empty()) {
+    return Error::invalid_argument("params.step is required (or params.task_name)");
+  }
+  if (const auto parallel = VHTASK_TRY(p.optional_int("parallel"))) {
+    if (*parallel < 1) {
+      return Error::invalid_argument("params.parallel must be at least 1");
+    }
+    r.parallel = static_cast<std::size_t>(*parallel);
+  }
+  r.name = VHTASK_TRY(p.optional_string("name"));
+  r.cwd = VHTASK_TRY(p.required_string("cwd"));
+  r.env = VHTASK_TRY(p.string_map("env"));
+  if (auto commit = VHTASK_TRY(p.optional_string("git_commit")); !commit.empty()) {
+    r.git_commit = std::move(commit);
+  }
+  return r;
+}
+
+}  // namespace
+
+void handle_start(CommandContext& ctx, const boost::json::object& params,
+                  const std::shared_ptr<Reply>& reply) {
+  const auto request = decode(Params(params));
+  if (!request) {
+    reply->invalid_params(request.error().message);
+    return;
+  }
+  const auto started = ctx.engine.start(*request);
+  if (!started) {
+    reply->fail(started.error());
+    return;
+  }
+  reply->result(boost::json::object{{"task", started->task},
+                                    {"count", started->count},
+                                    {"seed", started->seed}});
+}
+
+}  // namespace vhtask::daemon

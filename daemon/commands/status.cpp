@@ -1,0 +1,152 @@
+// `status`: recent tasks, or one task's executions; with `watch`, updates as things change.
+
+#include "daemon/command_table.h"
+#include "daemon/params.h"
+#include "daemon/views.h"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+namespace vhtask::daemon {
+
+namespace {
+
+struct StatusQuery {
+  std::optional<TaskId> task;
+  std::string state;
+  std::optional<std::int64_t> limit;
+};
+
+Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
+  auto tasks = VHTASK_TRY(store.list_tasks());
+  boost::json::array out;
+  for (auto it = tasks.rbegin(); it != tasks.rend() && static_cast<std::int64_t>(out.size()) < limit;
+       ++it) {
+    out.push_back(VHTASK_TRY(task_view(store, *it)));
+  }
+  return boost::json::object{{"tasks", std::move(out)}};
+}
+
+Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
+  const TaskRecord task = VHTASK_TRY(store.task_by_id(*q.task));
+  boost::json::array rows;
+  for (const auto& execution : VHTASK_TRY(store.executions_of_task(*q.task))) {
+    if (q.state.empty() || q.state == to_string(execution.state)) {
+      rows.push_back(execution_view(execution));
+    }
+  }
+  if (q.limit && static_cast<std::int64_t>(rows.size()) > *q.limit) {
+    rows.erase(rows.begin(), rows.end() - *q.limit);
+  }
+  return boost::json::object{{"task", VHTASK_TRY(task_view(store, task))},
+                             {"executions", std::move(rows)}};
+}
+
+Result<boost::json::object> snapshot(Store& store, const StatusQuery& q) {
+  return q.task ? one_task(store, q) : task_list(store, q.limit.value_or(20));
+}
+
+// A `status --watch` stream: one update at once, then at most one per 100 ms while things change,
+// and the final result when the watched task ends.
+class StatusWatch : public std::enable_shared_from_this<StatusWatch> {
+public:
+  StatusWatch(CommandContext& ctx, StatusQuery query, std::shared_ptr<Reply> reply)
+      : m_ctx(ctx), m_query(std::move(query)), m_reply(std::move(reply)), m_timer(ctx.io) {}
+
+  void start() {
+    auto self = shared_from_this();
+    m_subscription = m_ctx.engine.subscribe([self](const EngineEvent& event) { self->on_event(event); });
+    m_reply->on_disconnect([self] { self->end(); });
+    send_update();
+  }
+
+private:
+  void on_event(const EngineEvent& event) {
+    if (m_query.task && event.task != *m_query.task) {
+      return;
+    }
+    if (m_query.task && event.task_ended) {
+      send_update();
+      finish();
+      return;
+    }
+    if (m_timer_armed) {
+      return;
+    }
+    m_timer_armed = true;
+    m_timer.expires_after(std::chrono::milliseconds(100));
+    m_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      self->m_timer_armed = false;
+      if (!ec && !self->m_ended) {
+        self->send_update();
+      }
+    });
+  }
+
+  void send_update() {
+    auto view = snapshot(m_ctx.engine.store(), m_query);
+    if (!view) {
+      m_reply->fail(view.error());
+      end();
+      return;
+    }
+    m_reply->notify("status.update", std::move(*view));
+  }
+
+  void finish() {
+    auto view = snapshot(m_ctx.engine.store(), m_query);
+    view ? m_reply->result(std::move(*view)) : m_reply->fail(view.error());
+    end();
+  }
+
+  void end() {
+    if (m_ended) {
+      return;
+    }
+    m_ended = true;
+    m_timer.cancel();
+    m_ctx.engine.unsubscribe(m_subscription);
+  }
+
+  CommandContext& m_ctx;
+  StatusQuery m_query;
+  std::shared_ptr<Reply> m_reply;
+  boost::asio::steady_timer m_timer;
+  std::uint64_t m_subscription = 0;
+  bool m_timer_armed = false;
+  bool m_ended = false;
+};
+
+}  // namespace
+
+void handle_status(CommandContext& ctx, const boost::json::object& params,
+                   const std::shared_ptr<Reply>& reply) {
+  const Params p(params);
+  const auto task = p.optional_int("task");
+  const auto state = p.optional_string("state");
+  const auto limit = p.optional_int("limit");
+  const auto watch = p.optional_bool("watch");
+  if (!task || !state || !limit || !watch) {
+    reply->invalid_params("status: params.task and params.limit are integers, params.state a "
+                          "string, params.watch a boolean");
+    return;
+  }
+  StatusQuery query{*task, *state, *limit};
+  if (*watch) {
+    if (query.task) {
+      // Validate the task before streaming.
+      if (auto found = ctx.engine.store().task_by_id(*query.task); !found) {
+        reply->fail(found.error());
+        return;
+      }
+    }
+    std::make_shared<StatusWatch>(ctx, std::move(query), reply)->start();
+    return;
+  }
+  auto view = snapshot(ctx.engine.store(), query);
+  view ? reply->result(std::move(*view)) : reply->fail(view.error());
+}
+
+}  // namespace vhtask::daemon

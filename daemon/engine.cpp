@@ -1,0 +1,335 @@
+#include "daemon/engine.h"
+
+#include "common/json_text.h"
+#include "common/render.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace vhtask::daemon {
+
+namespace {
+
+Timestamp now() { return std::chrono::system_clock::now(); }
+
+std::string json_string_array(const std::vector<std::string>& items) {
+  boost::json::array out;
+  for (const auto& item : items) {
+    out.emplace_back(item);
+  }
+  return boost::json::serialize(out);
+}
+
+std::string json_env(const std::map<std::string, std::string>& env) {
+  boost::json::object out;
+  for (const auto& [key, value] : env) {
+    out[key] = value;
+  }
+  return boost::json::serialize(out);
+}
+
+}  // namespace
+
+Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
+               EngineSettings settings)
+    : m_io(io),
+      m_store(store),
+      m_runner(runner),
+      m_settings(std::move(settings)),
+      m_scheduler(m_settings.global_limit) {
+  m_runner.set_on_exit([this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
+}
+
+Result<StartResult> Engine::start(const StartRequest& request) {
+  auto context = VHTASK_TRY(build_task_context(request.inputs));
+  const common::TaskPlan& plan = *context->plan;
+  NewTask row;
+  row.step = context->step->name;
+  row.name = request.name;
+  row.valohai_yaml = request.inputs.config_text;
+  row.grid = request.inputs.grid_text;
+  row.config_file = request.inputs.config_file;
+  row.grid_file = request.inputs.grid_file;
+  row.blueprint = request.inputs.blueprint;
+  row.fixed_params_json = json_string_array(request.inputs.fixed_params);
+  row.varying_json = json_string_array(plan.varying_parameters());
+  row.cwd = request.cwd;
+  row.git_commit = request.git_commit;
+  row.environment_json = json_env(request.env);
+  row.type = common::to_string(plan.type());
+  row.seed = static_cast<std::int64_t>(plan.seed());
+  row.count = static_cast<std::int64_t>(plan.count());
+  if (request.parallel) {
+    row.parallel = static_cast<std::int64_t>(*request.parallel);
+  } else if (context->spec.maximum_queued_executions) {
+    row.parallel = *context->spec.maximum_queued_executions;
+  }
+  row.on_child_error = common::to_string(context->spec.on_child_error);
+  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
+  std::optional<std::size_t> limit;
+  if (row.parallel) {
+    limit = static_cast<std::size_t>(*row.parallel);
+  }
+  VHTASK_TRY(m_scheduler.add_task(record.id, row.count, limit));
+  ActiveTask& active = m_active[record.id];
+  active.record = record;
+  active.context = std::move(context);
+  active.env = request.env;
+  spdlog::info("task {}: step {}, {} executions", record.id, record.spec.step, row.count);
+  publish({record.id, std::nullopt, false});
+  pump();
+  return StartResult{record.id, row.count, static_cast<std::uint64_t>(*row.seed)};
+}
+
+Engine::ActiveTask* Engine::find_active(TaskId task) {
+  const auto it = m_active.find(task);
+  return it == m_active.end() ? nullptr : &it->second;
+}
+
+Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
+  if (ActiveTask* existing = find_active(record.id)) {
+    return existing;
+  }
+  TaskInputs inputs;
+  inputs.config_text = record.spec.valohai_yaml;
+  inputs.config_file = record.spec.config_file;
+  inputs.step = record.spec.step;
+  inputs.grid_text = record.spec.grid;
+  inputs.grid_file = record.spec.grid_file;
+  inputs.blueprint = record.spec.blueprint;
+  // Parsed into named values: a range-for over a temporary's member would dangle.
+  const boost::json::value fixed = boost::json::parse(record.spec.fixed_params_json);
+  for (const auto& item : fixed.as_array()) {
+    inputs.fixed_params.emplace_back(item.as_string());
+  }
+  if (record.spec.seed) {
+    inputs.seed = static_cast<std::uint64_t>(*record.spec.seed);
+  }
+  auto context = build_task_context(inputs);
+  if (!context) {
+    return Error::invalid_argument(fmt::format("task {} can no longer be expanded: {}", record.id,
+                                               context.error().message));
+  }
+  std::optional<std::size_t> limit;
+  if (record.spec.parallel) {
+    limit = static_cast<std::size_t>(*record.spec.parallel);
+  }
+  const ExecutionIndex first = record.cancelled ? record.spec.count : record.next_index;
+  VHTASK_TRY(m_scheduler.add_task(record.id, record.spec.count, limit, first));
+  ActiveTask& active = m_active[record.id];
+  active.record = record;
+  active.context = std::move(*context);
+  const boost::json::value environment = boost::json::parse(record.spec.environment_json);
+  for (const auto& [key, value] : environment.as_object()) {
+    if (value.is_string()) {
+      active.env[std::string(key)] = std::string(value.get_string());
+    }
+  }
+  return &active;
+}
+
+void Engine::pump() {
+  while (auto start = m_scheduler.next()) {
+    launch(*start);
+  }
+}
+
+Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::Start& start) {
+  if (start.attempt > 1) {
+    // A rerun: its row was recorded (queued) when it was requested.
+    for (const auto& row : VHTASK_TRY(m_store.attempts_of(task.record.id, start.idx))) {
+      if (row.attempt == start.attempt) {
+        if (row.state != ExecutionState::queued) {
+          return Error::not_found(fmt::format("execution {} was stopped before it ran", row.id));
+        }
+        VHTASK_TRY(m_store.start_rerun(row.id, RerunStart{std::nullopt, start.slot, "", now()}));
+        return m_store.execution_by_id(row.id);
+      }
+    }
+    return Error::not_found(fmt::format("no attempt {} of index {}", start.attempt, start.idx));
+  }
+  const TaskContext& ctx = *task.context;
+  ExecutionStart row;
+  row.task_id = task.record.id;
+  row.idx = start.idx;
+  row.slot = start.slot;
+  row.started_at = now();
+  const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx));
+  auto command = given ? common::render_command(*ctx.step, *given) : Result<std::string>(given.error());
+  if (given) {
+    boost::json::object parameters;
+    for (const auto& [name, value] : common::effective_values(*ctx.step, *given)) {
+      parameters[name] = common::to_json(value);
+    }
+    row.parameters_json = common::dump_json(parameters);
+  }
+  row.command = command ? *command : std::string();
+  const ExecutionRecord record = VHTASK_TRY(m_store.insert_execution_started(row));
+  if (!command) {
+    const std::string reason = "could not be rendered: " + command.error().message;
+    VHTASK_TRY(m_store.finish_execution(record.id, ExecutionOutcome{ExecutionState::crashed,
+                                                                    std::nullopt, std::nullopt,
+                                                                    reason, now()}));
+    return Error::invalid_argument(fmt::format("execution {}: {}", record.id, reason));
+  }
+  return record;
+}
+
+LaunchSpec Engine::launch_spec(const ActiveTask& task, const ExecutionRecord& record) const {
+  const common::Step& step = *task.context->step;
+  LaunchSpec spec;
+  spec.id = record.id;
+  spec.task = task.record.id;
+  spec.slot = record.slot.value_or(0);
+  spec.command = record.command;
+  spec.cwd = task.record.spec.cwd;
+  spec.env = task.env;
+  // The step's own variables are configuration, so they win over the client's environment.
+  for (const auto& var : step.environment_variables) {
+    if (var.default_value) {
+      spec.env[var.name] = *var.default_value;
+    }
+  }
+  spec.parameters_json = record.parameters_json;
+  spec.exec_dir = m_settings.executions_dir + "/" + std::to_string(record.id);
+  spec.time_limit_seconds = step.time_limit_seconds;
+  spec.no_output_timeout_seconds = step.no_output_timeout_seconds;
+  spec.grace_seconds = m_settings.grace_seconds;
+  return spec;
+}
+
+void Engine::launch(const Scheduler::Start& start) {
+  ActiveTask* task = find_active(start.task_id);
+  if (task == nullptr) {
+    spdlog::error("task {} is scheduled but not active", start.task_id);
+    return;
+  }
+  auto record = record_start(*task, start);
+  if (!record) {
+    spdlog::warn("task {} index {}: {}", start.task_id, start.idx, record.error().message);
+    // A render failure was recorded as crashed; a stopped rerun just gives its slot back.
+    if (record.error().code == Error::Code::invalid_argument) {
+      task->any_failed = true;
+    }
+    release(start.task_id, start.slot);
+    return;
+  }
+  const LaunchSpec spec = launch_spec(*task, *record);
+  const auto pid = m_runner.start(spec);
+  if (!pid) {
+    spdlog::warn("execution {}: {}", record->id, pid.error().message);
+    const auto finished = m_store.finish_execution(
+        record->id, ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
+                                     "could not be started: " + pid.error().message, now()});
+    if (!finished) {
+      spdlog::error("execution {}: {}", record->id, finished.error().message);
+    }
+    task->any_failed = true;
+    publish({start.task_id, record->id, false});
+    release(start.task_id, start.slot);
+    return;
+  }
+  m_running[record->id] = Running{start.task_id, start.slot};
+  if (auto saved = m_store.set_execution_launch(record->id, *pid, spec.exec_dir + "/output.log");
+      !saved) {
+    spdlog::error("execution {}: {}", record->id, saved.error().message);
+  }
+  publish({start.task_id, record->id, false});
+}
+
+void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
+  const auto it = m_running.find(id);
+  if (it == m_running.end()) {
+    spdlog::warn("outcome for execution {} that is not running here", id);
+    return;
+  }
+  const Running running = it->second;
+  m_running.erase(it);
+  if (auto saved = m_store.finish_execution(id, outcome); !saved) {
+    spdlog::error("execution {}: {}", id, saved.error().message);
+  }
+  spdlog::debug("execution {} ended: {}", id, to_string(outcome.state));
+  ActiveTask* task = find_active(running.task);
+  if (task != nullptr && (outcome.state == ExecutionState::error ||
+                          outcome.state == ExecutionState::crashed)) {
+    task->any_failed = true;
+    const auto policy = task->context->spec.on_child_error;
+    if (policy == common::OnChildError::stop_all_and_error && !task->final_state) {
+      const std::string reason = fmt::format(
+          "execution {} failed and on-child-error is stop-all-and-error", id);
+      (void)stop_task(running.task);
+      task->final_state = TaskState::error;
+      task->final_reason = reason;
+    }
+  }
+  publish({running.task, id, false});
+  release(running.task, running.slot);
+}
+
+void Engine::release(TaskId task_id, Slot slot) {
+  const auto progress = m_scheduler.finished(task_id, slot);
+  if (!progress) {
+    spdlog::error("{}", progress.error().message);
+  } else if (*progress == Scheduler::TaskProgress::drained) {
+    if (ActiveTask* task = find_active(task_id)) {
+      finish_task(*task);
+    }
+  }
+  pump();
+}
+
+void Engine::finish_task(ActiveTask& task) {
+  TaskState state = TaskState::complete;
+  std::optional<std::string> reason;
+  if (task.final_state) {
+    state = *task.final_state;
+    reason = task.final_reason;
+  } else if (task.any_failed &&
+             task.context->spec.on_child_error != common::OnChildError::continue_and_complete) {
+    state = TaskState::error;
+    reason = "an execution failed (on-child-error: continue-and-error)";
+  }
+  const TaskId id = task.record.id;
+  if (auto saved = m_store.mark_task_state(id, state, reason, now()); !saved) {
+    spdlog::error("task {}: {}", id, saved.error().message);
+  }
+  spdlog::info("task {} ended: {}", id, to_string(state));
+  m_active.erase(id);
+  publish({id, std::nullopt, true});
+}
+
+std::uint64_t Engine::subscribe(Listener listener) {
+  const std::uint64_t id = m_next_listener++;
+  m_listeners[id] = std::move(listener);
+  return id;
+}
+
+void Engine::unsubscribe(std::uint64_t id) { m_listeners.erase(id); }
+
+void Engine::publish(const EngineEvent& event) {
+  // A listener may unsubscribe itself while being called: iterate over a snapshot of the ids.
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, listener] : m_listeners) {
+    ids.push_back(id);
+  }
+  for (const auto id : ids) {
+    if (const auto it = m_listeners.find(id); it != m_listeners.end()) {
+      auto listener = it->second;
+      listener(event);
+    }
+  }
+}
+
+std::int64_t Engine::queued() const {
+  std::int64_t total = 0;
+  for (const auto& [id, task] : m_active) {
+    total += m_scheduler.queued_count(id);
+  }
+  return total;
+}
+
+}  // namespace vhtask::daemon

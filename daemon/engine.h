@@ -1,0 +1,146 @@
+#pragma once
+
+// Engine: the daemon's core loop. It turns `start` requests into tasks, asks the Scheduler what
+// may start, renders each execution from its task's plan, records it in the Store, hands it to
+// the ProcessRunner, and records the outcome when the runner reports it. Stop, rerun and limit
+// changes go through it too, and so does recovery after a restart.
+//
+// Event-driven: work happens only when a request arrives or an execution ends; nothing polls.
+// Listeners (streams such as `wait`, `status --watch`, `logs -f`) are told after every change.
+//
+// Ownership and thread: owned by the composition root (daemon/run.cpp), which also owns the
+// Store and the runner it borrows; every method must be called on the io_context thread.
+
+#include "common/result.h"
+#include "daemon/ids.h"
+#include "daemon/runner.h"
+#include "daemon/scheduler.h"
+#include "daemon/store.h"
+#include "daemon/task_context.h"
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vhtask::daemon {
+
+// A `start` request, decoded (schema/protocol.md, "start").
+struct StartRequest {
+  TaskInputs inputs;
+  std::optional<std::size_t> parallel;
+  std::string name;
+  std::string cwd;
+  std::map<std::string, std::string> env;
+  std::optional<std::string> git_commit;
+};
+
+struct StartResult {
+  TaskId task = 0;
+  std::int64_t count = 0;
+  std::uint64_t seed = 0;
+};
+
+// What changed: an execution of `task` (started, ended, stopping), or the task itself.
+struct EngineEvent {
+  TaskId task = 0;
+  std::optional<ExecutionId> execution;
+  bool task_ended = false;
+};
+
+struct EngineSettings {
+  std::size_t global_limit = 1;
+  std::string executions_dir;  // each execution gets executions_dir/<id>/
+  int grace_seconds = 10;
+};
+
+class Engine {
+public:
+  Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner, EngineSettings settings);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Before serving: reattaches to executions that outlived the last daemon, records what ended
+  // meanwhile, marks crashed what cannot be known, and resumes unfinished tasks' queues.
+  Result<void> recover();
+
+  // Validates and records a task, then starts what the limits allow (posted, so the reply to the
+  // client goes out first). Nothing is recorded when validation fails.
+  Result<StartResult> start(const StartRequest& request);
+
+  // Stops a task: its queue is dropped (un-started executions become stopped) and its running
+  // executions get SIGTERM (SIGKILL after the grace period). Returns how many were queued or
+  // running. A task that already ended: 0.
+  Result<std::int64_t> stop_task(TaskId task);
+  // Stops single executions (running ones are signalled, queued reruns never start).
+  Result<std::int64_t> stop_executions(const std::vector<ExecutionId>& ids);
+
+  // New attempts of the given executions' permutations (same command and parameters); queued
+  // ahead of their tasks' fresh executions. Returns the new rows.
+  Result<std::vector<ExecutionRecord>> rerun(const std::vector<ExecutionId>& ids);
+  // Every index of a task whose newest attempt is error, crashed or stopped.
+  Result<std::vector<ExecutionRecord>> rerun_failed(TaskId task);
+
+  // Changes the global limit (task == nullopt) or one task's limit, at once.
+  Result<void> set_parallel(std::optional<TaskId> task, std::size_t limit);
+  std::size_t global_limit() const { return m_scheduler.global_limit(); }
+
+  // Listeners; the id unsubscribes. Callbacks run on the io_context thread after the store is
+  // updated, and must not unsubscribe other listeners.
+  using Listener = std::function<void(const EngineEvent&)>;
+  std::uint64_t subscribe(Listener listener);
+  void unsubscribe(std::uint64_t id);
+
+  // The parameters that vary within a task, in definition order (from its row).
+  Store& store() { return m_store; }
+  std::size_t running() const { return m_running.size(); }
+  // Queued executions of active tasks (for the systemd STATUS line).
+  std::int64_t queued() const;
+
+private:
+  struct ActiveTask {
+    TaskRecord record;
+    std::unique_ptr<TaskContext> context;
+    std::map<std::string, std::string> env;
+    std::optional<TaskState> final_state;  // set by a stop
+    std::optional<std::string> final_reason;
+    bool any_failed = false;
+  };
+  struct Running {
+    TaskId task = 0;
+    Slot slot = 0;
+  };
+
+  // Builds the in-memory state of a recorded task (for reruns and recovery).
+  Result<ActiveTask*> activate(const TaskRecord& record);
+  ActiveTask* find_active(TaskId task);
+
+  void pump();
+  void launch(const Scheduler::Start& start);
+  Result<ExecutionRecord> record_start(ActiveTask& task, const Scheduler::Start& start);
+  LaunchSpec launch_spec(const ActiveTask& task, const ExecutionRecord& record) const;
+  void on_exit(ExecutionId id, RunOutcome outcome);
+  // Frees the slot and finishes the task if that was its last execution.
+  void release(TaskId task, Slot slot);
+  void finish_task(ActiveTask& task);
+  Result<void> stop_running(ExecutionId id);
+  void publish(const EngineEvent& event);
+
+  boost::asio::io_context& m_io;
+  Store& m_store;
+  ProcessRunner& m_runner;
+  EngineSettings m_settings;
+  Scheduler m_scheduler;
+  std::map<TaskId, ActiveTask> m_active;
+  std::map<ExecutionId, Running> m_running;
+  std::map<std::uint64_t, Listener> m_listeners;
+  std::uint64_t m_next_listener = 1;
+  bool m_pump_posted = false;
+};
+
+}  // namespace vhtask::daemon

@@ -1,0 +1,136 @@
+// Engine: stop, rerun and limits (the requests that change running work).
+
+#include "daemon/engine.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace vhtask::daemon {
+
+namespace {
+
+Timestamp now() { return std::chrono::system_clock::now(); }
+
+bool is_failure(ExecutionState state) {
+  return state == ExecutionState::error || state == ExecutionState::crashed ||
+         state == ExecutionState::stopped;
+}
+
+}  // namespace
+
+Result<void> Engine::stop_running(ExecutionId id) {
+  VHTASK_TRY(m_runner.stop(id));
+  VHTASK_TRY(m_store.mark_execution_stopping(id, std::string("stopped by request")));
+  return {};
+}
+
+Result<std::int64_t> Engine::stop_task(TaskId task_id) {
+  VHTASK_TRY(m_store.task_by_id(task_id));  // not_found for an unknown task
+  ActiveTask* task = find_active(task_id);
+  if (task == nullptr) {
+    return std::int64_t{0};
+  }
+  std::int64_t stopped = m_scheduler.queued_count(task_id);
+  const auto progress = VHTASK_TRY(m_scheduler.stop_task(task_id));
+  VHTASK_TRY(m_store.cancel_queue(task_id, std::string("stopped by request"), now()));
+  if (!task->final_state) {
+    task->final_state = TaskState::stopped;
+    task->final_reason = "stopped by request";
+  }
+  for (const auto& [id, running] : m_running) {
+    if (running.task == task_id) {
+      if (auto sent = stop_running(id); !sent) {
+        spdlog::warn("execution {}: {}", id, sent.error().message);
+      }
+      ++stopped;
+    }
+  }
+  if (progress == Scheduler::TaskProgress::drained) {
+    finish_task(*task);
+  } else {
+    VHTASK_TRY(m_store.mark_task_state(task_id, TaskState::stopping, task->final_reason, now()));
+    publish({task_id, std::nullopt, false});
+  }
+  return stopped;
+}
+
+Result<std::int64_t> Engine::stop_executions(const std::vector<ExecutionId>& ids) {
+  std::int64_t stopped = 0;
+  for (const ExecutionId id : ids) {
+    const ExecutionRecord record = VHTASK_TRY(m_store.execution_by_id(id));
+    if (m_running.count(id) != 0) {
+      if (record.state == ExecutionState::started) {
+        VHTASK_TRY(stop_running(id));
+      }
+      ++stopped;
+      publish({record.task_id, id, false});
+    } else if (record.state == ExecutionState::queued) {
+      // A queued rerun: when the scheduler offers it, launch() finds it stopped and skips it.
+      VHTASK_TRY(m_store.stop_queued_execution(id, "stopped by request", now()));
+      ++stopped;
+      publish({record.task_id, id, false});
+    }
+  }
+  return stopped;
+}
+
+Result<std::vector<ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId>& ids) {
+  std::vector<ExecutionRecord> originals;
+  for (const ExecutionId id : ids) {
+    originals.push_back(VHTASK_TRY(m_store.execution_by_id(id)));
+  }
+  std::vector<ExecutionRecord> created;
+  for (const auto& original : originals) {
+    const TaskRecord record = VHTASK_TRY(m_store.task_by_id(original.task_id));
+    ActiveTask* task = VHTASK_TRY(activate(record));
+    const ExecutionRecord rerun = VHTASK_TRY(m_store.request_rerun(original.task_id, original.idx, now()));
+    VHTASK_TRY(m_scheduler.add_rerun(original.task_id, original.idx, rerun.attempt));
+    if (record.state != TaskState::running) {
+      // A rerun reopens an ended task; it ends again by its own outcomes.
+      task->final_state.reset();
+      task->final_reason.reset();
+      VHTASK_TRY(m_store.mark_task_state(original.task_id, TaskState::running, std::nullopt, now()));
+      task->record.state = TaskState::running;
+    }
+    created.push_back(rerun);
+    publish({original.task_id, rerun.id, false});
+  }
+  pump();
+  return created;
+}
+
+Result<std::vector<ExecutionRecord>> Engine::rerun_failed(TaskId task) {
+  VHTASK_TRY(m_store.task_by_id(task));
+  std::map<ExecutionIndex, ExecutionRecord> newest;
+  for (auto& row : VHTASK_TRY(m_store.executions_of_task(task))) {
+    auto& slot = newest[row.idx];
+    if (row.attempt >= slot.attempt) {
+      slot = std::move(row);
+    }
+  }
+  std::vector<ExecutionId> failed;
+  for (const auto& [idx, row] : newest) {
+    if (is_failure(row.state)) {
+      failed.push_back(row.id);
+    }
+  }
+  return rerun(failed);
+}
+
+Result<void> Engine::set_parallel(std::optional<TaskId> task, std::size_t limit) {
+  if (!task) {
+    m_scheduler.set_global_limit(limit);
+  } else {
+    VHTASK_TRY(m_store.set_task_parallel(*task, static_cast<std::int64_t>(limit)));
+    if (m_scheduler.has_task(*task)) {
+      VHTASK_TRY(m_scheduler.set_task_limit(*task, limit));
+    }
+    publish({*task, std::nullopt, false});
+  }
+  pump();
+  return {};
+}
+
+}  // namespace vhtask::daemon

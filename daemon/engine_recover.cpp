@@ -1,0 +1,82 @@
+// Engine::recover(): what a daemon does before serving, after a clean restart or a crash.
+
+#include "daemon/engine.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace vhtask::daemon {
+
+namespace {
+
+Timestamp now() { return std::chrono::system_clock::now(); }
+
+}  // namespace
+
+Result<void> Engine::recover() {
+  // 1. Tasks that were running: rebuild their plans and queues.
+  for (const auto& record : VHTASK_TRY(m_store.unfinished_tasks())) {
+    auto active = activate(record);
+    if (!active) {
+      spdlog::error("{}", active.error().message);
+      VHTASK_TRY(m_store.cancel_queue(record.id, active.error().message, now()));
+      VHTASK_TRY(m_store.mark_task_state(record.id, TaskState::error, active.error().message, now()));
+      continue;
+    }
+    if (record.state == TaskState::stopping) {
+      (*active)->final_state = TaskState::stopped;
+      (*active)->final_reason = record.reason.value_or("stopped by request");
+    }
+  }
+  // 2. Executions that were running: take them over, or learn how they ended.
+  std::int64_t reattached = 0;
+  std::int64_t lost = 0;
+  for (const auto& execution : VHTASK_TRY(m_store.live_executions())) {
+    const std::string dir = m_settings.executions_dir + "/" + std::to_string(execution.id);
+    const Slot slot = execution.slot.value_or(0);
+    ActiveTask* task = find_active(execution.task_id);
+    auto known = task != nullptr ? m_runner.reattach(execution.id, dir) : Result<bool>(false);
+    if (known && *known && m_scheduler.adopt(execution.task_id, slot)) {
+      m_running[execution.id] = Running{execution.task_id, slot};
+      ++reattached;
+      continue;
+    }
+    const std::string reason =
+        known ? "the daemon restarted and the execution's outcome could not be recovered"
+              : "the daemon restarted: " + known.error().message;
+    VHTASK_TRY(m_store.finish_execution(execution.id,
+                                        ExecutionOutcome{ExecutionState::crashed, std::nullopt,
+                                                         std::nullopt, reason, now()}));
+    if (task != nullptr) {
+      task->any_failed = true;
+    }
+    ++lost;
+  }
+  // 3. Queued reruns go back to their tasks' queues.
+  for (const auto& rerun : VHTASK_TRY(m_store.queued_reruns())) {
+    if (find_active(rerun.task_id) != nullptr) {
+      VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
+    }
+  }
+  // 4. Tasks with nothing left to do end now (the daemon died before recording it).
+  std::vector<TaskId> idle;
+  for (const auto& [id, task] : m_active) {
+    if (m_scheduler.queued_count(id) == 0 && m_scheduler.running_count(id) == 0) {
+      idle.push_back(id);
+    }
+  }
+  for (const TaskId id : idle) {
+    (void)m_scheduler.stop_task(id);  // forgets the idle task
+    finish_task(m_active.at(id));
+  }
+  if (!m_active.empty() || reattached + lost > 0) {
+    spdlog::info("recovered: {} tasks resumed, {} executions reattached, {} lost", m_active.size(),
+                 reattached, lost);
+  }
+  pump();
+  return {};
+}
+
+}  // namespace vhtask::daemon

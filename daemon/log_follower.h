@@ -1,0 +1,62 @@
+#pragma once
+
+// LogFollower: streams one execution's output.log to a client (`vhtask logs`). Output goes
+// straight from the command to the file (the daemon never pumps it); the follower reads the file
+// when inotify says its directory changed, so a quiet execution costs nothing. Text is sent as
+// `logs.output` notifications of at most 128 KiB (invalid UTF-8 replaced), then the final result
+// when the execution has ended and the whole file has been sent (or at once without `follow`).
+//
+// Ownership and thread: keeps itself alive (shared_from_this) while streaming; ends when done
+// or when the client disconnects. io_context thread only.
+
+#include "daemon/engine.h"
+#include "daemon/reply.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace vhtask::daemon {
+
+class LogFollower : public std::enable_shared_from_this<LogFollower> {
+public:
+  LogFollower(boost::asio::io_context& io, Engine& engine, ExecutionId id,
+              std::shared_ptr<Reply> reply, std::optional<std::int64_t> tail, bool follow);
+  LogFollower(const LogFollower&) = delete;
+  LogFollower& operator=(const LogFollower&) = delete;
+  ~LogFollower();
+
+  // Sends what the file holds now, then keeps following (if asked) until the execution ends.
+  void start();
+
+private:
+  void on_event(const EngineEvent& event);
+  // Opens the log and watches its directory once the execution has started.
+  void ensure_watching();
+  void arm_watch();
+  // Sends everything appended since the last read; finishes if the execution has ended.
+  void pump();
+  void send_text(std::string_view bytes, bool final);
+  void finish(const ExecutionRecord& record);
+  void end();
+
+  boost::asio::io_context& m_io;
+  Engine& m_engine;
+  ExecutionId m_id;
+  std::shared_ptr<Reply> m_reply;
+  std::optional<std::int64_t> m_tail;
+  bool m_follow;
+  std::string m_log_path;
+  int m_log_fd = -1;
+  std::int64_t m_offset = 0;
+  std::string m_carry;  // an incomplete UTF-8 sequence at the end of the last read
+  std::optional<boost::asio::posix::stream_descriptor> m_inotify;
+  std::uint64_t m_subscription = 0;
+  bool m_ended = false;
+};
+
+}  // namespace vhtask::daemon

@@ -1,0 +1,36 @@
+#include "daemon/logging.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace vhtask::daemon {
+
+namespace {
+
+// True when stderr is the journal's stream: JOURNAL_STREAM is "DEV:INODE" of that stream.
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (stream == nullptr || fstat(2, &st) != 0) {
+    return false;
+  }
+  const std::string expected = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  return expected == stream;
+}
+
+}  // namespace
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_st("vhtaskd");
+  logger->set_pattern(stderr_is_journal() ? "%l: %v" : "%Y-%m-%dT%H:%M:%S.%e %l: %v");
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace vhtask::daemon

@@ -1,0 +1,143 @@
+#include "daemon/server.h"
+
+#include "daemon/state_dir.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace vhtask::daemon {
+
+using boost::asio::local::stream_protocol;
+
+Server::Server(boost::asio::io_context& io, Dispatch dispatch)
+    : m_io(io), m_dispatch(std::move(dispatch)), m_acceptor(io) {}
+
+Result<void> Server::listen(const std::string& path) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) {
+    VHTASK_TRY(ensure_private_dir(dir.string()));
+  }
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+    return Error::invalid_argument("socket path too long (max " +
+                                   std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
+                                   " bytes): " + path);
+  }
+  boost::system::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(path))) {
+    stream_protocol::socket probe(m_io);
+    probe.connect(stream_protocol::endpoint(path), ec);
+    if (!ec) {
+      return Error::io("another vhtaskd is already listening on " + path);
+    }
+    ::unlink(path.c_str());
+  }
+  const mode_t old_mask = ::umask(077);
+  m_acceptor.open(stream_protocol(), ec);
+  if (!ec) {
+    m_acceptor.bind(stream_protocol::endpoint(path), ec);
+  }
+  ::umask(old_mask);
+  if (!ec) {
+    ::chmod(path.c_str(), 0600);
+    m_acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return Error::io("cannot listen on " + path + ": " + ec.message());
+  }
+  ::fcntl(m_acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
+  m_bound_path = path;
+  accept_next();
+  return {};
+}
+
+Result<void> Server::adopt(int fd) {
+  boost::system::error_code ec;
+  m_acceptor.assign(stream_protocol(), fd, ec);
+  if (ec) {
+    return Error::io("cannot use the socket systemd passed (fd " + std::to_string(fd) +
+                     "): " + ec.message());
+  }
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  accept_next();
+  return {};
+}
+
+bool Server::peer_allowed(stream_protocol::socket& socket) const {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return false;
+  }
+  return cred.uid == ::geteuid();
+}
+
+void Server::accept_next() {
+  m_acceptor.async_accept([this](const boost::system::error_code& ec, stream_protocol::socket socket) {
+    if (ec == boost::asio::error::operation_aborted || !m_acceptor.is_open()) {
+      return;
+    }
+    if (!ec) {
+      ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
+      if (!peer_allowed(socket)) {
+        spdlog::warn("refused a connection from another user");
+        static const std::string k_refusal =
+            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32006,\"message\":"
+            "\"this vhtaskd serves only its own user\"}}\n";
+        boost::system::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.write_some(boost::asio::buffer(k_refusal), ignored);
+        socket.close(ignored);
+      } else {
+        auto connection = std::make_shared<Connection>(std::move(socket), m_dispatch);
+        std::erase_if(m_connections, [](const auto& weak) { return weak.expired(); });
+        m_connections.push_back(connection);
+        connection->on_closed([this] {
+          if (m_on_all_closed && connections() == 0) {
+            std::exchange(m_on_all_closed, nullptr)();
+          }
+        });
+        connection->start();
+      }
+    } else {
+      spdlog::warn("accept: {}", ec.message());
+    }
+    accept_next();
+  });
+}
+
+void Server::stop(std::function<void()> done) {
+  boost::system::error_code ignored;
+  m_acceptor.close(ignored);
+  if (!m_bound_path.empty()) {
+    ::unlink(m_bound_path.c_str());
+    m_bound_path.clear();
+  }
+  m_on_all_closed = std::move(done);
+  const auto snapshot = m_connections;
+  for (const auto& weak : snapshot) {
+    if (const auto connection = weak.lock()) {
+      connection->close_when_flushed();
+    }
+  }
+  if (connections() == 0 && m_on_all_closed) {
+    std::exchange(m_on_all_closed, nullptr)();
+  }
+}
+
+std::size_t Server::connections() const {
+  std::size_t n = 0;
+  for (const auto& weak : m_connections) {
+    if (const auto connection = weak.lock(); connection && connection->is_open()) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace vhtask::daemon

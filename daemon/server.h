@@ -1,0 +1,54 @@
+#pragma once
+
+// Server: the daemon's Unix-socket listener. Binds the socket itself (umask 077, mode 0600,
+// refusing to steal a socket another daemon still answers on) or takes one from systemd socket
+// activation, accepts connections, refuses peers of another uid (SO_PEERCRED), and runs one
+// Connection per client.
+//
+// Ownership and thread: owned by the composition root; io_context thread only.
+
+#include "common/result.h"
+#include "daemon/connection.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vhtask::daemon {
+
+class Server {
+public:
+  Server(boost::asio::io_context& io, Dispatch dispatch);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens on `path`, creating its directory (0700). A stale socket file (nobody
+  // answers) is replaced; a live one is an error naming it.
+  Result<void> listen(const std::string& path);
+  // Takes a listening socket from systemd (sd_listen_fds). REQUIRES: fd is a listening
+  // AF_UNIX stream socket.
+  Result<void> adopt(int fd);
+
+  // Stops accepting, lets every connection finish writing what it has queued, closes them, and
+  // then calls `done` (at once if there are none). The socket file is removed if we made it.
+  void stop(std::function<void()> done);
+
+  std::size_t connections() const;
+
+private:
+  void accept_next();
+  bool peer_allowed(boost::asio::local::stream_protocol::socket& socket) const;
+
+  boost::asio::io_context& m_io;
+  Dispatch m_dispatch;
+  boost::asio::local::stream_protocol::acceptor m_acceptor;
+  std::string m_bound_path;  // empty when the socket came from systemd
+  std::vector<std::weak_ptr<Connection>> m_connections;
+  std::function<void()> m_on_all_closed;
+};
+
+}  // namespace vhtask::daemon
