@@ -1,18 +1,26 @@
-// `vhtask start STEP [-f FILE] [--grid GRID | --task NAME] [--param N=V]... [--dry-run] [--json]`
-// Expands the search; with --dry-run prints the executions without starting anything.
+// `vhtask start STEP [-f FILE] [--grid GRID | --task NAME] [--param N=V]... [--parallel N]
+//               [--name TEXT] [--seed N] [--wait] [--yes] [--dry-run] [--json]`
+// Expands and validates the search offline; with --dry-run prints the executions without
+// starting anything, otherwise sends `start` to the daemon with the very texts it validated.
 
 #include "client/commands.h"
 #include "client/config_file.h"
+#include "client/global_options.h"
+#include "client/json_fields.h"
 #include "client/search_file.h"
+#include "client/session.h"
+#include "client/start_context.h"
 #include "client/stream_out.h"
+#include "client/task_view.h"
+#include "client/task_wait.h"
 #include "common/json_text.h"
+#include "common/protocol.h"
 #include "common/render.h"
 #include "common/task_plan.h"
 
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace vhtask::client {
 
@@ -25,9 +33,12 @@ struct StartOptions {
   std::string task;
   std::vector<std::string> params;
   std::optional<std::uint64_t> seed;
+  std::optional<std::int64_t> parallel;
+  std::string name;
   bool dry_run = false;
   bool json = false;
   bool yes = false;
+  bool wait = false;
 };
 
 // Searches larger than this ask before starting (--yes answers in advance).
@@ -36,8 +47,8 @@ constexpr std::uint64_t k_confirm_above = 10'000;
 // True when the user agrees to start `count` executions: asked on a terminal, refused elsewhere.
 bool confirm_large_search(std::uint64_t count) {
   if (!isatty(STDIN_FILENO)) {
-    std::cerr << "vhtask: this search has " << count << " executions (over "
-              << k_confirm_above << "); pass --yes to start it without a terminal to confirm\n";
+    std::cerr << "vhtask: this search has " << count << " executions (over " << k_confirm_above
+              << "); pass --yes to start it without a terminal to confirm\n";
     return false;
   }
   std::cerr << "This search has " << count << " executions. Start them all? [y/N] ";
@@ -53,13 +64,13 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
   if (!json) {
     out << std::to_string(plan.count()) << (plan.count() == 1 ? " execution\n" : " executions\n");
   } else {
-    out << "{\"count\":" << std::to_string(plan.count()) << ",\"seed\":" << std::to_string(plan.seed())
-        << ",\"executions\":[";
+    out << "{\"count\":" << std::to_string(plan.count())
+        << ",\"seed\":" << std::to_string(plan.seed()) << ",\"executions\":[";
   }
   for (std::uint64_t i = 0; i < plan.count(); ++i) {
     const auto values = plan.values_at(i);
-    auto command = values ? common::render_command(step, *values)
-                          : Result<std::string>(values.error());
+    auto command =
+        values ? common::render_command(step, *values) : Result<std::string>(values.error());
     if (!command) {
       out.flush();
       std::cerr << "vhtask: execution " << i << ": " << command.error().message << "\n";
@@ -85,7 +96,80 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
   return k_exit_ok;
 }
 
-int run_start(const StartOptions& opts) {
+// The `start` params (schema/protocol.md, "start"): the texts exactly as validated above, and
+// the seed the validation used, so the daemon runs the very executions that were checked.
+boost::json::object start_params(const StartOptions& opts, const Search& search,
+                                 const common::TaskPlan& plan) {
+  boost::json::array fixed;
+  for (const auto& p : opts.params) {
+    fixed.emplace_back(p);
+  }
+  const std::string cwd = current_directory();
+  boost::json::object params{
+      {"config_text", search.config_text}, {"config_file", opts.file}, {"step", search.step->name},
+      {"params", std::move(fixed)},        {"seed", plan.seed()},      {"cwd", cwd},
+      {"env", environment_object()},
+  };
+  if (!opts.grid.empty()) {
+    params["grid_text"] = search.grid_text;
+    params["grid_file"] = opts.grid;
+  }
+  if (!opts.task.empty()) {
+    params["task_name"] = opts.task;
+  }
+  if (opts.parallel) {
+    params["parallel"] = *opts.parallel;
+  }
+  if (!opts.name.empty()) {
+    params["name"] = opts.name;
+  }
+  if (auto commit = git_commit(cwd)) {
+    params["git_commit"] = *commit;
+  }
+  return params;
+}
+
+Outcome<int> start_on_daemon(const StartOptions& opts, const GlobalOptions& global,
+                             const Search& search, const common::TaskPlan& plan) {
+  const Style style = Style::for_stdout(global.color);
+  std::vector<std::string> required = {"cmd-start"};
+  if (opts.wait) {
+    required.emplace_back(k_cap_wait);
+  }
+  auto session =
+      VHTASK_TRY(open_session(global, std::move(required), {k_cap_status, k_cap_status_watch}));
+  auto started =
+      VHTASK_TRY(session.call(common::protocol::k_start, start_params(opts, search, plan)));
+  const auto task = int_field(started, "task");
+  if (!task) {
+    return transport_failure(Error::protocol("vhtaskd's reply to `start` has no task id"));
+  }
+  if (!opts.json) {
+    const auto count = int_field(started, "count").value_or(0);
+    std::cout << "Started task " << *task << " with " << count
+              << (count == 1 ? " execution" : " executions") << "\n"
+              << std::flush;
+  }
+  if (!opts.wait) {
+    if (opts.json) {
+      std::cout << common::dump_json(started) << "\n";
+    } else {
+      std::cout << "Follow it with `vhtask status " << *task << " --watch` or `vhtask wait "
+                << *task << "`\n";
+    }
+    return k_exit_ok;
+  }
+  auto summary = VHTASK_TRY(wait_for_task(session, *task, style, !opts.json));
+  if (opts.json) {
+    started["summary"] = summary;
+    std::cout << common::dump_json(started) << "\n";
+  } else {
+    std::cout << render_task_outcome(summary, style);
+  }
+  return task_exit_status(summary);
+}
+
+int run_start(const StartOptions& opts, const GlobalOptions& global) {
   const auto search = load_search_or_report(opts.file, opts.step, opts.grid, opts.task);
   if (!search) {
     return k_exit_usage;
@@ -106,14 +190,12 @@ int run_start(const StartOptions& opts) {
   if (plan->count() > k_confirm_above && !opts.yes && !confirm_large_search(plan->count())) {
     return k_exit_usage;
   }
-  std::cerr << "vhtask: starting executions needs the daemon, which is not part of this build "
-               "yet; use --dry-run to see the executions\n";
-  return k_exit_unreachable;
+  return exit_status(start_on_daemon(opts, global, *search, *plan));
 }
 
 }  // namespace
 
-void register_start(CLI::App& app, int& exit_code) {
+void register_start(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   auto opts = std::make_shared<StartOptions>();
   CLI::App* cmd = app.add_subcommand("start", "Start a step over a parameter search");
   cmd->add_option("step", opts->step, "The step to run (optional with --task)");
@@ -124,10 +206,20 @@ void register_start(CLI::App& app, int& exit_code) {
   cmd->add_option("-p,--param", opts->params,
                   "Fix a parameter for every execution, NAME=VALUE (repeatable)");
   cmd->add_option("--seed", opts->seed, "Seed for random variants (default: drawn and recorded)");
+  cmd->add_option("--parallel", opts->parallel,
+                  "Run at most N of this task's executions at once (overrides the task's "
+                  "maximum-queued-executions)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--name", opts->name, "A label for the task, shown by `vhtask status`");
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Print the executions; start nothing");
-  cmd->add_flag("--json", opts->json, "Print JSON");
+  cmd->add_flag("-w,--wait", opts->wait,
+                "Wait for the task to end (progress on a terminal); exit 0 if every execution "
+                "completed, 1 otherwise");
+  cmd->add_flag("--json", opts->json,
+                "Print JSON: {\"task\", \"count\", \"seed\"} (with --wait also \"summary\"); "
+                "with --dry-run the executions");
   cmd->add_flag("-y,--yes", opts->yes, "Start a search of over 10,000 executions without asking");
-  cmd->callback([opts, &exit_code] { exit_code = run_start(*opts); });
+  cmd->callback([opts, &global, &exit_code] { exit_code = run_start(*opts, global); });
 }
 
 }  // namespace vhtask::client

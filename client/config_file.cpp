@@ -1,6 +1,11 @@
 #include "client/config_file.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace vhtask::client {
 
@@ -15,6 +20,30 @@ std::optional<common::LoadedConfig> load_config_or_report(const std::string& pat
     return std::nullopt;
   }
   return std::move(*loaded);
+}
+
+std::optional<ConfigWithText> load_config_text_or_report(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::cerr << "vhtask: cannot read " << path << ": it is a directory\n";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  if (in) {
+    buffer << in.rdbuf();
+  }
+  if (!in || in.bad()) {
+    std::cerr << "vhtask: cannot read " << path << ": " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  ConfigWithText result{buffer.str(), {}};
+  result.loaded = common::load_config(result.text, path);
+  std::cerr << result.loaded.diagnostics.to_string();
+  if (result.loaded.diagnostics.has_errors()) {
+    return std::nullopt;
+  }
+  return result;
 }
 
 const common::Step* find_step_or_report(const common::Config& config, const std::string& name) {

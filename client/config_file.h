@@ -17,6 +17,14 @@ inline const char* const k_default_config = "valohai.yaml";
 // file can't be read or has errors; warnings alone don't stop it.
 std::optional<common::LoadedConfig> load_config_or_report(const std::string& path);
 
+// The same, keeping the text that was read and validated, so `start` sends the daemon exactly
+// what it checked (the file is read once).
+struct ConfigWithText {
+  std::string text;
+  common::LoadedConfig loaded;
+};
+std::optional<ConfigWithText> load_config_text_or_report(const std::string& path);
+
 // Finds `name` in the config; prints "no step NAME in FILE (steps: a, b)" and returns nullptr
 // if missing.
 const common::Step* find_step_or_report(const common::Config& config, const std::string& name);

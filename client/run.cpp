@@ -1,6 +1,7 @@
 #include "client/run.h"
 
 #include "client/commands.h"
+#include "client/global_options.h"
 
 #include <CLI/CLI.hpp>
 
@@ -13,10 +14,26 @@ int run(int argc, char** argv) {
   CLI::App app{"vhtask: run valohai.yaml steps over parameter grids"};
   app.set_version_flag("--version", std::string("vhtask ") + VHTASK_VERSION);
   app.require_subcommand(1);
+  // Global options may also follow the subcommand: `vhtask status --socket S`.
+  app.fallthrough();
+  app.footer(
+      "Exit status: 0 success; 1 executions failed (start --wait, wait, logs -f); 2 usage or "
+      "validation error; 3 the daemon can't be reached.");
+  GlobalOptions global;
+  add_global_options(app, global);
   int exit_code = k_exit_ok;
   register_lint(app, exit_code);
   register_render(app, exit_code);
-  register_start(app, exit_code);
+  register_start(app, global, exit_code);
+  register_status(app, global, exit_code);
+  register_show(app, global, exit_code);
+  register_logs(app, global, exit_code);
+  register_rerun(app, global, exit_code);
+  register_wait(app, global, exit_code);
+  register_stop(app, global, exit_code);
+  register_parallel(app, global, exit_code);
+  register_shutdown(app, global, exit_code);
+  register_daemon(app, global, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,12 +28,13 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
                                             const std::string& step_name,
                                             const std::string& grid_file,
                                             const std::string& task_name) {
-  auto loaded = load_config_or_report(config_file);
+  auto loaded = load_config_text_or_report(config_file);
   if (!loaded) {
     return std::nullopt;
   }
   Search search;
-  search.config = std::move(*loaded);
+  search.config = std::move(loaded->loaded);
+  search.config_text = std::move(loaded->text);
   std::string wanted_step = step_name;
   if (!task_name.empty()) {
     const common::TaskSpec* task = search.config.config.find_task(task_name);

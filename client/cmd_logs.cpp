@@ -1,0 +1,86 @@
+// `vhtask logs EXEC [-f] [--tail N] [--json]`: an execution's output. With -f, follows it as it
+// grows until the execution ends; then exits 0 if it completed, 1 otherwise. Log text goes to
+// stdout raw, as it arrives.
+
+#include "client/commands.h"
+#include "client/global_options.h"
+#include "client/json_fields.h"
+#include "client/session.h"
+#include "common/json_text.h"
+#include "common/protocol.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace vhtask::client {
+
+namespace {
+
+struct LogsOptions {
+  std::int64_t execution = 0;
+  bool follow = false;
+  std::optional<std::int64_t> tail;
+  bool json = false;
+};
+
+void write_raw(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+Outcome<int> run_logs(const LogsOptions& opts, const GlobalOptions& global) {
+  std::vector<std::string> required = {"cmd-logs"};
+  if (opts.follow) {
+    required.emplace_back("logs-follow");
+  }
+  auto session = VHTASK_TRY(open_session(global, std::move(required)));
+  boost::json::object params{{"execution", opts.execution}};
+  if (opts.tail) {
+    params["tail"] = *opts.tail;
+  }
+  if (opts.follow) {
+    params["follow"] = true;
+  }
+  // --json: one line per chunk ({"execution", "text"}), then the final result.
+  const auto final = VHTASK_TRY(session.stream(
+      common::protocol::k_logs, std::move(params), [&](const common::json_rpc::Notification& n) {
+        if (n.method != "logs.output") {
+          return;
+        }
+        if (opts.json) {
+          auto chunk = n.params;
+          chunk.erase("request");
+          std::cout << common::dump_json(chunk) << std::endl;
+        } else {
+          write_raw(string_field(n.params, "text"));
+        }
+      }));
+  if (opts.json) {
+    std::cout << common::dump_json(final) << "\n";
+  } else {
+    write_raw(string_field(final, "text"));
+  }
+  if (!opts.follow) {
+    return k_exit_ok;
+  }
+  return string_field(final, "state") == "complete" ? k_exit_ok : k_exit_failed;
+}
+
+}  // namespace
+
+void register_logs(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<LogsOptions>();
+  CLI::App* cmd = app.add_subcommand("logs", "An execution's output (stdout and stderr)");
+  cmd->add_option("exec", opts->execution, "An execution id")->required();
+  cmd->add_flag("-f,--follow", opts->follow,
+                "Follow the log until the execution ends; exit 0 if it completed, 1 otherwise");
+  cmd->add_option("-n,--tail", opts->tail, "Only the last N lines (then follow from there)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--json", opts->json,
+                "Print JSON: the daemon's result; with -f one {\"execution\", \"text\"} line per "
+                "chunk, then the final {\"execution\", \"state\", \"exit_code\", \"signal\"}");
+  cmd->callback([opts, &global, &exit_code] { exit_code = exit_status(run_logs(*opts, global)); });
+}
+
+}  // namespace vhtask::client

@@ -1,0 +1,48 @@
+// `vhtask show EXEC [--json]`: one execution's parameters, command, state, exit code or signal,
+// times and log path, and every attempt of the same permutation.
+
+#include "client/commands.h"
+#include "client/execution_view.h"
+#include "client/global_options.h"
+#include "client/session.h"
+#include "common/json_text.h"
+#include "common/protocol.h"
+
+#include <iostream>
+#include <memory>
+
+namespace vhtask::client {
+
+namespace {
+
+struct ShowOptions {
+  std::int64_t execution = 0;
+  bool json = false;
+};
+
+Outcome<int> run_show(const ShowOptions& opts, const GlobalOptions& global) {
+  auto session = VHTASK_TRY(open_session(global, {"cmd-show"}));
+  const auto result =
+      VHTASK_TRY(session.call(common::protocol::k_show, {{"execution", opts.execution}}));
+  if (opts.json) {
+    std::cout << common::dump_json(result) << "\n";
+  } else {
+    std::cout << render_execution_detail(result, Style::for_stdout(global.color));
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void register_show(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<ShowOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "show", "One execution: parameters, command, state, exit code, times, log, attempts");
+  cmd->add_option("exec", opts->execution, "An execution id (the EXEC column of `status TASK`)")
+      ->required();
+  cmd->add_flag("--json", opts->json,
+                "Print the daemon's result as JSON: {\"execution\", \"attempts\"}");
+  cmd->callback([opts, &global, &exit_code] { exit_code = exit_status(run_show(*opts, global)); });
+}
+
+}  // namespace vhtask::client

@@ -1,0 +1,194 @@
+// `vhtask status [TASK] [--state STATE] [--limit N] [--watch] [--json]`
+// Without TASK: recent tasks with per-state counts and progress. With TASK: its executions (id,
+// index, state, exit code, duration, the parameters that vary in the task). --watch follows
+// changes: on a terminal redrawn in place, until the task ends (without TASK: until Ctrl-C).
+
+#include "client/commands.h"
+#include "client/execution_view.h"
+#include "client/global_options.h"
+#include "client/json_fields.h"
+#include "client/progress.h"
+#include "client/session.h"
+#include "client/task_view.h"
+#include "client/task_wait.h"
+#include "common/json_text.h"
+#include "common/protocol.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+namespace vhtask::client {
+
+namespace {
+
+namespace protocol = common::protocol;
+
+struct StatusOptions {
+  std::optional<std::int64_t> task;
+  std::string state;
+  std::optional<std::int64_t> limit;
+  bool watch = false;
+  bool json = false;
+};
+
+// The protocol filters a task's executions by state; the task list is filtered here, by the
+// tasks' own state, since `state` is defined only for a task's rows.
+boost::json::object request_params(const StatusOptions& opts) {
+  boost::json::object params;
+  if (opts.task) {
+    params["task"] = *opts.task;
+    if (!opts.state.empty()) {
+      params["state"] = opts.state;
+    }
+  }
+  if (opts.limit) {
+    params["limit"] = *opts.limit;
+  }
+  return params;
+}
+
+boost::json::array filter_tasks(const boost::json::array* tasks, const std::string& state) {
+  boost::json::array out;
+  if (tasks == nullptr) {
+    return out;
+  }
+  for (const auto& item : *tasks) {
+    const auto* task = item.if_object();
+    if (task != nullptr && (state.empty() || string_field(*task, "state") == state)) {
+      out.push_back(item);
+    }
+  }
+  return out;
+}
+
+std::string render_task_detail(const boost::json::object& result, const StatusOptions& opts,
+                               const Style& style) {
+  static const boost::json::object k_empty;
+  const auto* task = object_field(result, "task");
+  std::string out = render_task_header(task ? *task : k_empty, style);
+  std::vector<std::string> varying;
+  if (const auto* names = task ? array_field(*task, "varying") : nullptr) {
+    for (const auto& name : *names) {
+      if (name.is_string()) {
+        varying.emplace_back(name.as_string());
+      }
+    }
+  }
+  const auto* executions = array_field(result, "executions");
+  if (executions == nullptr || executions->empty()) {
+    return out + (opts.state.empty() ? "No execution has started yet.\n"
+                                     : fmt::format("No execution is {}.\n", opts.state));
+  }
+  return out + "\n" + render_execution_table(*executions, varying, style);
+}
+
+// Prints one status result (a task's, or the task list).
+void print_result(boost::json::object result, const StatusOptions& opts, const Style& style) {
+  if (!opts.task) {
+    auto tasks = filter_tasks(array_field(result, "tasks"), opts.state);
+    if (opts.json) {
+      result["tasks"] = std::move(tasks);
+      std::cout << common::dump_json(result) << "\n";
+    } else {
+      std::cout << render_task_list(tasks, style);
+    }
+    return;
+  }
+  std::cout << (opts.json ? common::dump_json(result) + "\n"
+                          : render_task_detail(result, opts, style));
+}
+
+// --watch with a task: progress until the daemon ends the stream (the task ended), then the
+// final status.
+Outcome<int> watch_task(Session& session, const StatusOptions& opts, const Style& style) {
+  LiveDisplay live(stdout);
+  auto params = request_params(opts);
+  params["watch"] = true;
+  params["limit"] = 1;  // the rows come from the status call after the stream
+  auto done = session.stream(
+      protocol::k_status, std::move(params), [&](const common::json_rpc::Notification& n) {
+        const auto* task = object_field(n.params, "task");
+        if (n.method != "status.update" || task == nullptr || !style.live || opts.json) {
+          return;
+        }
+        const auto progress = TaskProgress::from_summary(*task);
+        live.show(fmt::format(
+            "Task {}: {}\n{}", *opts.task, style.paint(progress.state, state_color(progress.state)),
+            progress_line(progress, style, static_cast<std::size_t>(terminal_width() - 1))));
+      });
+  live.clear();
+  VHTASK_TRY(std::move(done));
+  print_result(VHTASK_TRY(session.call(protocol::k_status, request_params(opts))), opts, style);
+  return k_exit_ok;
+}
+
+// --watch without a task: the list on every update; the daemon never ends this stream.
+Outcome<int> watch_tasks(Session& session, const StatusOptions& opts, const Style& style) {
+  LiveDisplay live(stdout);
+  auto params = request_params(opts);
+  params["watch"] = true;
+  auto done = session.stream(
+      protocol::k_status, std::move(params), [&](const common::json_rpc::Notification& n) {
+        if (n.method != "status.update" || array_field(n.params, "tasks") == nullptr) {
+          return;
+        }
+        auto tasks = filter_tasks(array_field(n.params, "tasks"), opts.state);
+        if (opts.json) {
+          std::cout << common::dump_json(boost::json::object{{"tasks", std::move(tasks)}})
+                    << std::endl;
+        } else if (style.live) {
+          auto text = render_task_list(tasks, style);
+          text.pop_back();  // LiveDisplay wants no trailing newline
+          live.show(text);
+        } else {
+          std::cout << render_task_list(tasks, style) << std::endl;
+        }
+      });
+  if (style.live && !opts.json) {
+    std::cout << "\n";
+  }
+  VHTASK_TRY(std::move(done));
+  return k_exit_ok;
+}
+
+Outcome<int> run_status(const StatusOptions& opts, const GlobalOptions& global) {
+  const Style style = Style::for_stdout(global.color);
+  std::vector<std::string> required = {k_cap_status};
+  if (opts.watch) {
+    required.emplace_back(k_cap_status_watch);
+  }
+  auto session = VHTASK_TRY(open_session(global, std::move(required)));
+  if (opts.watch) {
+    return opts.task ? watch_task(session, opts, style) : watch_tasks(session, opts, style);
+  }
+  print_result(VHTASK_TRY(session.call(protocol::k_status, request_params(opts))), opts, style);
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void register_status(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<StatusOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("status", "Recent tasks with their progress, or one task's executions");
+  cmd->add_option("task", opts->task, "A task id: list its executions");
+  cmd->add_option("-s,--state", opts->state,
+                  "Only executions in this state (with TASK), or tasks in this state")
+      ->check(CLI::IsMember(
+          {"queued", "started", "stopping", "complete", "error", "stopped", "crashed", "running"}));
+  cmd->add_option("-n,--limit", opts->limit,
+                  "At most N tasks (default 20), or a task's last N executions")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("-w,--watch", opts->watch,
+                "Follow changes (redrawn in place on a terminal) until the task ends; without "
+                "TASK until interrupted");
+  cmd->add_flag("--json", opts->json,
+                "Print the daemon's result as JSON: {\"tasks\": [...]}, or {\"task\", "
+                "\"executions\"} for a TASK");
+  cmd->callback(
+      [opts, &global, &exit_code] { exit_code = exit_status(run_status(*opts, global)); });
+}
+
+}  // namespace vhtask::client

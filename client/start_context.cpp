@@ -1,0 +1,110 @@
+#include "client/start_context.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <fcntl.h>
+#include <filesystem>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace vhtask::client {
+
+namespace {
+
+constexpr std::size_t k_max_git_output = 4096;
+
+// Reads everything from `fd` (at most `limit` bytes kept) until EOF.
+std::string read_all(int fd, std::size_t limit) {
+  std::string out;
+  char buffer[512];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return out;
+    }
+    if (out.size() < limit) {
+      out.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+}
+
+bool is_commit_hash(std::string_view text) {
+  return text.size() == 40 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(c) != 0; });
+}
+
+}  // namespace
+
+std::string current_directory() {
+  std::error_code ec;
+  const auto cwd = std::filesystem::current_path(ec);
+  return ec ? std::string() : cwd.string();
+}
+
+boost::json::object environment_object() {
+  boost::json::object env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      continue;
+    }
+    const auto name = text.substr(0, eq);
+    if (!env.contains(name)) {
+      env[name] = text.substr(eq + 1);
+    }
+  }
+  return env;
+}
+
+std::optional<std::string> git_commit(const std::string& dir) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    return std::nullopt;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::string dir_arg = dir.empty() ? std::string(".") : dir;
+  std::vector<std::string> strings = {"git", "-C", dir_arg, "rev-parse", "--verify", "-q", "HEAD"};
+  std::vector<char*> argv;
+  for (auto& s : strings) {
+    argv.push_back(s.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    return std::nullopt;
+  }
+  std::string text = read_all(out[0], k_max_git_output);
+  ::close(out[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return std::nullopt;
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.pop_back();
+  }
+  if (!is_commit_hash(text)) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+}  // namespace vhtask::client

@@ -1,0 +1,66 @@
+#include "client/task_wait.h"
+
+#include "client/commands.h"
+#include "client/json_fields.h"
+#include "client/progress.h"
+#include "common/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vhtask::client {
+
+namespace protocol = common::protocol;
+
+namespace {
+
+// Shows the bar until the daemon ends the watch stream, which it does when the task ends.
+Outcome<void> show_progress(Session& session, std::int64_t task, const Style& style) {
+  LiveDisplay live(stdout);
+  // limit 1: the stream's final result needs no execution rows; the summary comes from `wait`.
+  boost::json::object params{{"task", task}, {"watch", true}, {"limit", 1}};
+  auto done = session.stream(
+      protocol::k_status, std::move(params),
+      [&](const common::json_rpc::Notification& notification) {
+        const auto* summary = object_field(notification.params, "task");
+        if (notification.method != "status.update" || summary == nullptr) {
+          return;
+        }
+        const auto progress = TaskProgress::from_summary(*summary);
+        const auto prefix = fmt::format("Task {} ", task);
+        const int width = std::max(terminal_width() - 1 - static_cast<int>(prefix.size()), 10);
+        live.show(prefix + progress_line(progress, style, static_cast<std::size_t>(width)));
+      });
+  live.clear();
+  if (!done) {
+    return done.error();
+  }
+  return {};
+}
+
+}  // namespace
+
+Outcome<boost::json::object> wait_for_task(Session& session, std::int64_t task, const Style& style,
+                                           bool progress) {
+  if (progress && style.live && session.has(k_cap_status) && session.has(k_cap_status_watch)) {
+    VHTASK_TRY(show_progress(session, task, style));
+  }
+  auto result = VHTASK_TRY(session.call(protocol::k_wait, {{"task", task}}));
+  const auto* summary = object_field(result, "task");
+  if (summary == nullptr) {
+    return transport_failure(Error::protocol("vhtaskd's reply to `wait` has no task"));
+  }
+  return *summary;
+}
+
+int task_exit_status(const boost::json::object& summary) {
+  // A task may end `complete` with failed executions in it (its on-child-error policy): the
+  // exit status reports the executions, as scripts expect.
+  const auto progress = TaskProgress::from_summary(summary);
+  const bool all_complete = progress.of("complete") == progress.count;
+  return progress.state == "complete" && all_complete ? k_exit_ok : k_exit_failed;
+}
+
+}  // namespace vhtask::client
