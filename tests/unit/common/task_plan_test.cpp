@@ -363,34 +363,5 @@ TEST(ManualSearch, OneExecutionPerRowTyped) {
             "parameter-sets row 3: parameter 'n': 2.5 is not an integer");
 }
 
-// Run by hand in a Release build: vhtask_unit_tests --gtest_also_run_disabled_tests
-//   --gtest_filter='*Benchmark*'. Prints the cost of planning + rendering one execution.
-TEST(TaskPlanBenchmark, DISABLED_ValuesAtAndRenderMillionExecutions) {
-  const Step step =
-      make_step({param("a", ParameterType::integer), param("b", ParameterType::float_),
-                 param("c", ParameterType::string)});
-  ValueList floats;
-  ValueList strings;
-  for (int i = 0; i < 100; ++i) {
-    floats.emplace_back(0.001 * i);
-    strings.emplace_back("opt" + std::to_string(i));
-  }
-  const auto plan = TaskPlan::create(
-      step, grid({items("a", ints(0, 100)), items("b", floats), items("c", strings)}), {}, 1);
-  ASSERT_TRUE(plan);
-  std::size_t bytes = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::uint64_t i = 0; i < plan.value().count(); ++i) {
-    const auto values = plan.value().values_at(i);
-    const auto command = render_command(step, values.value());
-    bytes += command.value().size();
-  }
-  const std::chrono::duration<double, std::micro> elapsed =
-      std::chrono::steady_clock::now() - start;
-  std::printf("%llu executions, %.3f us per execution (values_at + render_command), %zu bytes\n",
-              static_cast<unsigned long long>(plan.value().count()),
-              elapsed.count() / static_cast<double>(plan.value().count()), bytes);
-}
-
 }  // namespace
 }  // namespace vhtask::common

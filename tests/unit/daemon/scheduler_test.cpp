@@ -230,6 +230,20 @@ TEST(SchedulerTest, ResumesATaskFromItsCursorAndWaitsForReruns) {
             (std::vector<Start>{{1, 7, 1, 0}, {1, 8, 1, 1}, {1, 9, 1, 2}, {2, 1, 3, 3}}));
 }
 
+TEST(SchedulerTest, AdoptedExecutionsHoldTheirSlotsAndCountAgainstLimits) {
+  Scheduler scheduler(3);
+  ASSERT_TRUE(scheduler.add_task(1, 10, std::nullopt, 5));
+  ASSERT_TRUE(scheduler.adopt(1, 2));  // reattached after a restart, still running in slot 2
+  EXPECT_FALSE(scheduler.adopt(1, 2));
+  EXPECT_FALSE(scheduler.adopt(9, 0));
+  EXPECT_EQ(scheduler.running_count(), 1u);
+  EXPECT_EQ(scheduler.next(), (Start{1, 5, 1, 0}));
+  EXPECT_EQ(scheduler.next(), (Start{1, 6, 1, 1}));
+  EXPECT_EQ(scheduler.next(), std::nullopt);  // 3 running: the adopted one counts
+  ASSERT_TRUE(scheduler.finished(1, 2));
+  EXPECT_EQ(scheduler.next(), (Start{1, 7, 1, 2}));
+}
+
 TEST(SchedulerTest, AMillionExecutionTaskUsesConstantMemory) {
   Scheduler scheduler(8);
   const long before = g_live_allocations.load();
