@@ -49,6 +49,34 @@ boost::json::object request_params(const StatusOptions& opts) {
   return params;
 }
 
+// The status answer; for one task without --limit, every row, fetched page by page (the daemon
+// sends at most 1,000 rows per answer; schema/protocol.md, "status").
+Outcome<boost::json::object> fetch_status(Session& session, const StatusOptions& opts) {
+  auto result = VHTASK_TRY(session.call(protocol::k_status, request_params(opts)));
+  if (!opts.task || opts.limit) {
+    return result;
+  }
+  auto* rows = result.if_contains("executions");
+  const auto* total = result.if_contains("total");
+  if (rows == nullptr || !rows->is_array() || total == nullptr || !total->is_int64()) {
+    return result;  // an older daemon: it sent everything
+  }
+  auto& all = rows->as_array();
+  while (static_cast<std::int64_t>(all.size()) < total->as_int64()) {
+    auto params = request_params(opts);
+    params["offset"] = static_cast<std::int64_t>(all.size());
+    auto page = VHTASK_TRY(session.call(protocol::k_status, std::move(params)));
+    const auto* more = page.if_contains("executions");
+    if (more == nullptr || !more->is_array() || more->as_array().empty()) {
+      break;  // the task changed meanwhile; show what we have
+    }
+    for (auto& row : more->as_array()) {
+      all.push_back(std::move(row));
+    }
+  }
+  return result;
+}
+
 boost::json::array filter_tasks(const boost::json::array* tasks, const std::string& state) {
   boost::json::array out;
   if (tasks == nullptr) {
@@ -120,7 +148,7 @@ Outcome<int> watch_task(Session& session, const StatusOptions& opts, const Style
       });
   live.clear();
   VHTASK_TRY(std::move(done));
-  print_result(VHTASK_TRY(session.call(protocol::k_status, request_params(opts))), opts, style);
+  print_result(VHTASK_TRY(fetch_status(session, opts)), opts, style);
   return k_exit_ok;
 }
 
@@ -163,7 +191,7 @@ Outcome<int> run_status(const StatusOptions& opts, const GlobalOptions& global) 
   if (opts.watch) {
     return opts.task ? watch_task(session, opts, style) : watch_tasks(session, opts, style);
   }
-  print_result(VHTASK_TRY(session.call(protocol::k_status, request_params(opts))), opts, style);
+  print_result(VHTASK_TRY(fetch_status(session, opts)), opts, style);
   return k_exit_ok;
 }
 

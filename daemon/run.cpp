@@ -1,5 +1,6 @@
 #include "daemon/run.h"
 
+#include "daemon/background.h"
 #include "daemon/command_table.h"
 #include "daemon/engine.h"
 #include "daemon/logging.h"
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace vhtask::daemon {
 
@@ -31,11 +33,8 @@ std::string supervise_binary() {
 }
 
 // Everything the daemon owns, in construction order; destroyed in reverse (the store last).
-int serve(const Options& options) {
+int serve(const Options& options, Background& background) {
   setup_logging(options.log_level);
-  if (auto dir = ensure_private_dir(options.state_dir); !dir) {
-    throw Fatal(dir.error().message);
-  }
   if (auto dir = ensure_private_dir(options.log_dir); !dir) {
     throw Fatal(dir.error().message);
   }
@@ -91,6 +90,7 @@ int serve(const Options& options) {
   spdlog::info("vhtaskd {} listening on {} (state {}, parallel {})", VHTASK_VERSION,
                options.socket, options.state_dir, options.parallel);
   notifier.ready();
+  background.ready();
   io.run();
   return 0;
 }
@@ -111,7 +111,26 @@ int run(int argc, char** argv) {
       std::printf("vhtaskd %s\n", VHTASK_VERSION);
       return 0;
     }
-    return serve(**options);
+    const Options& o = **options;
+    if (auto dir = ensure_private_dir(o.state_dir); !dir) {
+      throw Fatal(dir.error().message);
+    }
+    std::optional<Background> background;
+    if (!o.foreground && !under_systemd()) {
+      auto detached = Background::detach(o.state_dir + "/vhtaskd.log");
+      if (!detached) {
+        throw Fatal(detached.error().message);
+      }
+      background.emplace(std::move(*detached));
+    } else {
+      background.emplace(Background::foreground());
+    }
+    try {
+      return serve(o, *background);
+    } catch (const std::exception& e) {
+      background->failed(e.what());
+      throw;
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vhtaskd: %s\n", e.what());
     return 1;

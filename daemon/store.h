@@ -89,6 +89,10 @@ public:
   Result<ExecutionRecord> execution_by_id(ExecutionId id);
   // Every row of a task (all attempts), by index then attempt.
   Result<std::vector<ExecutionRecord>> executions_of_task(TaskId task);
+  // A slice of a task's rows (by index then attempt), optionally of one state, with the number
+  // of matching rows: what `status` pages through, so a huge task never loads whole.
+  Result<ExecutionPage> executions_page(TaskId task, std::optional<ExecutionState> state,
+                                        std::int64_t offset, std::int64_t limit);
   // The history of one index: its attempts, oldest first.
   Result<std::vector<ExecutionRecord>> attempts_of(TaskId task, ExecutionIndex idx);
   // The attempt number a rerun of (task, idx) would get: newest attempt + 1 (1 if none).

@@ -179,6 +179,33 @@ Result<std::vector<ExecutionRecord>> Store::executions_of_task(TaskId task) {
   return query_executions(k_sql, {task});
 }
 
+Result<ExecutionPage> Store::executions_page(TaskId task, std::optional<ExecutionState> state,
+                                             std::int64_t offset, std::int64_t limit) {
+  // state_filter -1 means "any": one statement serves both cases.
+  const std::int64_t state_filter = state ? static_cast<std::int64_t>(*state) : -1;
+  const std::string state_name = state ? std::string(to_string(*state)) : std::string();
+  ExecutionPage page;
+  {
+    auto stmt = VHTASK_TRY(cached(
+        "SELECT count(*) FROM executions WHERE task_id = ? AND (? < 0 OR state = ?)"));
+    VHTASK_TRY(stmt->bind_all(task, state_filter, std::string_view(state_name)));
+    if (VHTASK_TRY(stmt->step())) {
+      page.total = stmt->column_int64(0);
+    }
+  }
+  static const std::string k_sql = fmt::format(
+      "SELECT {} FROM executions WHERE task_id = ? AND (? < 0 OR state = ?) "
+      "ORDER BY idx, attempt LIMIT ? OFFSET ?",
+      k_execution_columns);
+  auto stmt = VHTASK_TRY(cached(k_sql));
+  VHTASK_TRY(stmt->bind_all(task, state_filter, std::string_view(state_name), limit, offset));
+  while (VHTASK_TRY(stmt->step())) {
+    page.rows.push_back(VHTASK_TRY(read_execution(*stmt)));
+  }
+  page.offset = offset;
+  return page;
+}
+
 Result<std::vector<ExecutionRecord>> Store::attempts_of(TaskId task, ExecutionIndex idx) {
   static const std::string k_sql =
       fmt::format("SELECT {} FROM executions WHERE task_id = ? AND idx = ? ORDER BY attempt",

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vhtask::daemon {
 
@@ -99,6 +100,13 @@ struct ExecutionOutcome {
   std::optional<int> signal;
   std::optional<std::string> reason;
   Timestamp finished_at;
+};
+
+// One page of a task's execution rows: rows [offset, offset + rows.size()) of `total`.
+struct ExecutionPage {
+  std::vector<ExecutionRecord> rows;
+  std::int64_t offset = 0;
+  std::int64_t total = 0;
 };
 
 // How many indices of a task are in each state, counting only each index's newest attempt, and

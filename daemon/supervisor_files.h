@@ -43,8 +43,8 @@ std::string json_quote(const std::string& text);
 // Now, as "2024-05-01T12:00:00.123Z" (the same form as daemon/timestamp.h).
 std::string utc_now_iso();
 
-// Writes `text` to dir_fd/name atomically: a temporary file in the same directory, fsync,
-// rename. Readers see the old file or the whole new one, never a part. `mode` applies to a newly
+// Writes `text` to dir_fd/name atomically: a temporary file in the same directory, then
+// rename (no fsync). Readers see the old file or the whole new one, never a part. `mode` applies to a newly
 // created file. Error::io names the file and the errno text.
 Result<void> write_file_atomically(int dir_fd, const std::string& name, const std::string& text,
                                    mode_t mode = 0600);

@@ -17,7 +17,12 @@ struct StatusQuery {
   std::optional<TaskId> task;
   std::string state;
   std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> offset;
 };
+
+// The most rows one answer carries, so a message stays well under the 1 MiB frame limit; clients
+// page through bigger tasks with `offset`.
+constexpr std::int64_t k_max_rows = 1000;
 
 Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
   auto tasks = VHTASK_TRY(store.list_tasks());
@@ -31,17 +36,29 @@ Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
 
 Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
   const TaskRecord task = VHTASK_TRY(store.task_by_id(*q.task));
-  boost::json::array rows;
-  for (const auto& execution : VHTASK_TRY(store.executions_of_task(*q.task))) {
-    if (q.state.empty() || q.state == to_string(execution.state)) {
-      rows.push_back(execution_view(execution));
+  std::optional<ExecutionState> state;
+  if (!q.state.empty()) {
+    state = parse_execution_state(q.state);
+    if (!state) {
+      return Error::invalid_argument("unknown execution state '" + q.state + "'");
     }
   }
-  if (q.limit && static_cast<std::int64_t>(rows.size()) > *q.limit) {
-    rows.erase(rows.begin(), rows.end() - *q.limit);
+  const std::int64_t limit = std::clamp<std::int64_t>(q.limit.value_or(k_max_rows), 0, k_max_rows);
+  std::int64_t offset = q.offset.value_or(0);
+  if (!q.offset && q.limit) {
+    // `limit` alone asks for the last rows.
+    const auto total = VHTASK_TRY(store.executions_page(*q.task, state, 0, 0)).total;
+    offset = std::max<std::int64_t>(0, total - limit);
+  }
+  const auto page = VHTASK_TRY(store.executions_page(*q.task, state, std::max<std::int64_t>(offset, 0), limit));
+  boost::json::array rows;
+  for (const auto& execution : page.rows) {
+    rows.push_back(execution_view(execution));
   }
   return boost::json::object{{"task", VHTASK_TRY(task_view(store, task))},
-                             {"executions", std::move(rows)}};
+                             {"executions", std::move(rows)},
+                             {"offset", page.offset},
+                             {"total", page.total}};
 }
 
 Result<boost::json::object> snapshot(Store& store, const StatusQuery& q) {
@@ -127,13 +144,14 @@ void handle_status(CommandContext& ctx, const boost::json::object& params,
   const auto task = p.optional_int("task");
   const auto state = p.optional_string("state");
   const auto limit = p.optional_int("limit");
+  const auto offset = p.optional_int("offset");
   const auto watch = p.optional_bool("watch");
-  if (!task || !state || !limit || !watch) {
-    reply->invalid_params("status: params.task and params.limit are integers, params.state a "
-                          "string, params.watch a boolean");
+  if (!task || !state || !limit || !offset || !watch) {
+    reply->invalid_params("status: params.task, params.limit and params.offset are integers, "
+                          "params.state a string, params.watch a boolean");
     return;
   }
-  StatusQuery query{*task, *state, *limit};
+  StatusQuery query{*task, *state, *limit, *offset};
   if (*watch) {
     if (query.task) {
       // Validate the task before streaming.
