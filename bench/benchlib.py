@@ -48,3 +48,135 @@ def table(rows, headers):
     text = "\n".join(lines)
     print(text)
     return text
+
+
+def percentile(values, p):
+    """The p-th percentile (0-100) of values, interpolated between the closest ranks."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * p / 100.0
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def timed(argv, env=None, cwd=None, check=True):
+    """Runs argv once with stdout captured; returns (wall seconds, stdout bytes). Wall time is
+    from just before the process is spawned until it has been reaped."""
+    start = time.perf_counter()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    wall = time.perf_counter() - start
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: "
+                           f"{proc.stderr.decode(errors='replace')[-2000:]}")
+    return wall, proc.stdout
+
+
+def proc_memory(pid):
+    """{"VmRSS": MiB, "VmHWM": MiB} of a live process, read from /proc/PID/status."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(rest.split()[0]) / 1024.0
+    return out
+
+
+def machine():
+    """'N cores, MODEL' of this machine, for RESULTS.md."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {model}"
+
+
+class Daemon:
+    """A vhtaskd of its own on a temporary state dir and socket, for one benchmark.
+
+    `with Daemon(bin_dir, root) as d:` starts `vhtaskd --foreground` and waits (with a deadline)
+    until `vhtask status --json` answers; `d.vhtask(...)` runs the client against it (autostart
+    off); leaving the block runs `vhtask shutdown` and waits for the process. The daemon's log
+    goes to ROOT/vhtaskd.log."""
+
+    def __init__(self, bin_dir, root, parallel=2, ready_timeout=15.0):
+        self.bin_dir = bin_dir
+        self.root = root
+        self.parallel = parallel
+        self.ready_timeout = ready_timeout
+        self.state_dir = os.path.join(root, "state")
+        self.socket = os.path.join(root, "vhtask.sock")
+        self.log_path = os.path.join(root, "vhtaskd.log")
+        self.client = os.path.join(bin_dir, "vhtask")
+        self.env = dict(os.environ, VHTASK_SOCKET=self.socket, VHTASK_STATE_DIR=self.state_dir,
+                        VHTASK_NO_AUTOSTART="1", NO_COLOR="1")
+        self.proc = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def start(self):
+        argv = [os.path.join(self.bin_dir, "vhtaskd"), "--foreground", "--state-dir", self.state_dir,
+                "--socket", self.socket, "--parallel", str(self.parallel)]
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     env=self.env)
+        log.close()
+        deadline = time.monotonic() + self.ready_timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"vhtaskd exited {self.proc.returncode} before answering:\n"
+                                   + self.log_tail())
+            probe = subprocess.run([self.client, "status", "--json"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=self.env)
+            if probe.returncode == 0:
+                return self
+            if time.monotonic() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                raise RuntimeError(f"vhtaskd did not answer within {self.ready_timeout} s:\n"
+                                   + self.log_tail())
+            time.sleep(0.02)
+
+    def vhtask(self, *args, check=True):
+        """Runs `vhtask ARGS`; returns (wall seconds, stdout bytes)."""
+        return timed([self.client, *args], env=self.env, check=check)
+
+    def json(self, *args):
+        """Runs `vhtask ARGS --json` and returns the parsed result."""
+        import json
+        return json.loads(self.vhtask(*args, "--json")[1])
+
+    def shutdown(self, timeout=30.0):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        subprocess.run([self.client, "shutdown"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=self.env)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()  # our own child, by pid
+            self.proc.wait()
+            raise RuntimeError(f"vhtaskd did not exit within {timeout} s of `vhtask shutdown`")
+
+    def log_tail(self, lines=20):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        return False

@@ -42,7 +42,7 @@ GRID = """parameters:
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = argparse.ArgumentParser()
-    parser.add_argument("--vhtask", default=os.path.join(root, "build/release/client/vhtask"))
+    parser.add_argument("--vhtask", default=os.path.join(root, "build/release/bin/vhtask"))
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
