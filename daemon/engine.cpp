@@ -139,14 +139,15 @@ void Engine::pump() {
 }
 
 Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::Start& start) {
-  if (start.attempt > 1) {
-    // A rerun: its row was recorded (queued) when it was requested.
+  if (start.attempt > 1 || m_relaunch.erase({task.record.id, start.idx}) != 0) {
+    // A rerun (or a requeued start): its row was recorded (queued) already.
     for (const auto& row : VHTASK_TRY(m_store.attempts_of(task.record.id, start.idx))) {
       if (row.attempt == start.attempt) {
         if (row.state != ExecutionState::queued) {
           return Error::not_found(fmt::format("execution {} was stopped before it ran", row.id));
         }
-        VHTASK_TRY(m_store.start_rerun(row.id, RerunStart{std::nullopt, start.slot, "", now()}));
+        const std::string log = m_settings.executions_dir + "/" + std::to_string(row.id) + "/output.log";
+        VHTASK_TRY(m_store.start_rerun(row.id, RerunStart{std::nullopt, start.slot, log, now()}));
         return m_store.execution_by_id(row.id);
       }
     }
@@ -158,6 +159,7 @@ Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::
   row.idx = start.idx;
   row.slot = start.slot;
   row.started_at = now();
+  row.log_path = m_settings.executions_dir + "/{id}/output.log";
   const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx));
   auto command = given ? common::render_command(*ctx.step, *given) : Result<std::string>(given.error());
   if (given) {

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,8 @@ private:
   Scheduler m_scheduler;
   std::map<TaskId, ActiveTask> m_active;
   std::map<ExecutionId, Running> m_running;
+  // (task, index) of attempt-1 rows requeued by recover(): they start from their row, like reruns.
+  std::set<std::pair<TaskId, ExecutionIndex>> m_relaunch;
   std::map<std::uint64_t, Listener> m_listeners;
   std::uint64_t m_next_listener = 1;
   bool m_pump_posted = false;

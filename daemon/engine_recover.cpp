@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 
 namespace vhtask::daemon {
 
@@ -33,6 +34,7 @@ Result<void> Engine::recover() {
   // 2. Executions that were running: take them over, or learn how they ended.
   std::int64_t reattached = 0;
   std::int64_t lost = 0;
+  std::int64_t requeued = 0;
   for (const auto& execution : VHTASK_TRY(m_store.live_executions())) {
     const std::string dir = m_settings.executions_dir + "/" + std::to_string(execution.id);
     const Slot slot = execution.slot.value_or(0);
@@ -41,6 +43,15 @@ Result<void> Engine::recover() {
     if (known && *known && m_scheduler.adopt(execution.task_id, slot)) {
       m_running[execution.id] = Running{execution.task_id, slot};
       ++reattached;
+      continue;
+    }
+    // The runner opens supervisor.log just before spawning: without it, the command never ran
+    // and can start again as the same attempt, instead of being lost.
+    if (known && task != nullptr && execution.state == ExecutionState::started &&
+        !std::filesystem::exists(dir + "/supervisor.log")) {
+      VHTASK_TRY(m_store.requeue_execution(execution.id));
+      m_relaunch.insert({execution.task_id, execution.idx});
+      ++requeued;
       continue;
     }
     const std::string reason =
@@ -71,9 +82,10 @@ Result<void> Engine::recover() {
     (void)m_scheduler.stop_task(id);  // forgets the idle task
     finish_task(m_active.at(id));
   }
-  if (!m_active.empty() || reattached + lost > 0) {
-    spdlog::info("recovered: {} tasks resumed, {} executions reattached, {} lost", m_active.size(),
-                 reattached, lost);
+  if (!m_active.empty() || reattached + lost + requeued > 0) {
+    spdlog::info("recovered: {} tasks resumed, {} executions reattached, {} never launched and "
+                 "queued again, {} lost",
+                 m_active.size(), reattached, requeued, lost);
   }
   pump();
   return {};

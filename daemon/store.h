@@ -74,6 +74,9 @@ public:
   Result<ExecutionRecord> request_rerun(TaskId task, ExecutionIndex idx, Timestamp now);
   // A queued rerun starting: queued -> started with its pid, slot and log.
   Result<void> start_rerun(ExecutionId id, const RerunStart& start);
+  // started -> queued, for an execution that provably never launched (the daemon died between
+  // recording its start and spawning it): it will start again as the same attempt.
+  Result<void> requeue_execution(ExecutionId id);
   // Records the pid of an execution recorded before its spawn.
   Result<void> set_execution_pid(ExecutionId id, std::int64_t pid);
   // Records the supervisor's pid and the log path of an execution recorded before its spawn

@@ -74,6 +74,15 @@ Result<ExecutionRecord> Store::insert_execution_started(const ExecutionStart& st
     VHTASK_TRY(stmt->run());
   }
   const auto id = sqlite3_last_insert_rowid(m_db.get());
+  if (const auto at = start.log_path.find("{id}"); at != std::string::npos) {
+    // The log lives in a directory named after the row's id, known only now: fill it in within
+    // the same transaction, so no row is ever without its log path.
+    std::string path = start.log_path;
+    path.replace(at, 4, std::to_string(id));
+    auto stmt = VHTASK_TRY(cached("UPDATE executions SET log_path = ? WHERE id = ?"));
+    VHTASK_TRY(stmt->bind_all(std::string_view(path), id));
+    VHTASK_TRY(stmt->run());
+  }
   VHTASK_TRY(transaction.commit());
   return execution_by_id(id);
 }
@@ -120,6 +129,14 @@ Result<void> Store::start_rerun(ExecutionId id, const RerunStart& start) {
                             format_timestamp(start.started_at), id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("queued execution {}", id));
+}
+
+Result<void> Store::requeue_execution(ExecutionId id) {
+  auto stmt = VHTASK_TRY(cached("UPDATE executions SET state = 'queued', pid = NULL, slot = NULL, "
+                                "started_at = NULL WHERE id = ? AND state = 'started'"));
+  VHTASK_TRY(stmt->bind_all(id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("started execution {}", id));
 }
 
 Result<void> Store::set_execution_pid(ExecutionId id, std::int64_t pid) {

@@ -80,6 +80,7 @@ struct ExecutionStart {
   std::string command;
   std::optional<std::int64_t> pid;  // nullopt when recorded before the spawn
   Slot slot = 0;
+  // "{id}" in it is replaced by the new row's id (executions/{id}/output.log).
   std::string log_path;
   Timestamp started_at;
 };

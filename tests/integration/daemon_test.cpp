@@ -261,6 +261,27 @@ TEST(Daemon, AnotherUserIsRefused) {
   EXPECT_TRUE(daemon.connect()->call("version", {}).has_value());
 }
 
+TEST(Daemon, OnChildErrorPolicies) {
+  DaemonHarness daemon;
+  ASSERT_TRUE(daemon.start()) << daemon.log();
+  auto rpc = daemon.connect();
+  // Index 0 fails; with a limit of 1 the rest are still queued when it does.
+  const std::string command = "test {parameter-value:i} -ne 0";
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"continue-and-complete", {"complete", "{\"complete\":3,\"error\":1}"}},
+      {"continue-and-error", {"error", "{\"complete\":3,\"error\":1}"}},
+      {"stop-all-and-error", {"error", "{\"error\":1,\"stopped\":3}"}},
+  };
+  for (const auto& [policy, outcome] : expected) {
+    auto params = start_params(command, 4, 1, "/tmp");
+    params["grid_text"] = std::string(params["grid_text"].as_string()) + "on-child-error: " + policy + "\n";
+    const auto task = start_task(*rpc, params);
+    const auto summary = wait_task(*rpc, task);
+    EXPECT_EQ(summary.at("state").as_string(), outcome.first) << policy;
+    EXPECT_EQ(json::serialize(summary.at("counts")), outcome.second) << policy;
+  }
+}
+
 TEST(Daemon, SchemaReadmeQueriesRunOnARealDatabase) {
   DaemonHarness daemon;
   ASSERT_TRUE(daemon.start()) << daemon.log();

@@ -12,11 +12,19 @@
 
 // Counts live heap blocks, so the test for a 1,000,000-execution task can show the scheduler
 // allocates nothing per index. Replacing the global operator new is process-wide; it forwards to
-// malloc/free and only adds a counter.
+// malloc/free and only adds a counter. Not under AddressSanitizer, which has its own operator new
+// and reports a mismatch when a block crosses between the two.
+#if defined(__SANITIZE_ADDRESS__)
+#define VHTASK_COUNT_ALLOCATIONS 0
+#else
+#define VHTASK_COUNT_ALLOCATIONS 1
+#endif
+
 namespace {
 std::atomic<long> g_live_allocations{0};
 }  // namespace
 
+#if VHTASK_COUNT_ALLOCATIONS
 void* operator new(std::size_t size) {
   void* block = std::malloc(size == 0 ? 1 : size);
   if (block == nullptr) {
@@ -34,6 +42,7 @@ void operator delete(void* block) noexcept {
 void operator delete(void* block, std::size_t) noexcept {
   operator delete(block);
 }
+#endif
 
 namespace vhtask::daemon {
 namespace {
@@ -245,6 +254,9 @@ TEST(SchedulerTest, AdoptedExecutionsHoldTheirSlotsAndCountAgainstLimits) {
 }
 
 TEST(SchedulerTest, AMillionExecutionTaskUsesConstantMemory) {
+  if (!VHTASK_COUNT_ALLOCATIONS) {
+    GTEST_SKIP() << "allocations are not counted under AddressSanitizer";
+  }
   Scheduler scheduler(8);
   const long before = g_live_allocations.load();
   ASSERT_TRUE(scheduler.add_task(1, 1'000'000, std::nullopt));
