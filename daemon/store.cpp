@@ -194,7 +194,7 @@ Result<TaskCounts> Store::task_counts(TaskId id) {
       task.spec.count - task.next_index;
   {
     auto stmt = VHTASK_TRY(
-        cached("SELECT state, count(*) FROM latest_executions WHERE task_id = ? GROUP BY state"));
+        cached("SELECT state, n FROM task_state_counts WHERE task_id = ?"));
     VHTASK_TRY(stmt->bind_all(id));
     while (VHTASK_TRY(stmt->step())) {
       const auto state = parse_execution_state(stmt->column_text(0));
