@@ -1,6 +1,7 @@
 #include "daemon/execution_dir.h"
 
 #include "daemon/execution_files.h"
+#include "daemon/supervisor_files.h"
 
 #include <boost/json.hpp>
 
@@ -42,32 +43,7 @@ Result<void> write_text(const std::string& path, const std::string& text) {
   return {};
 }
 
-Result<std::string> read_text(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const std::string message = "cannot open " + path + ": " + std::strerror(errno);
-    return fail(errno == ENOENT ? Error::not_found(message) : Error::io(message));
-  }
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int saved = errno;
-      close(fd);
-      return fail(Error::io("cannot read " + path + ": " + std::strerror(saved)));
-    }
-    if (n == 0) {
-      break;
-    }
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return text;
-}
+Result<std::string> read_text(const std::string& path) { return read_file_at(AT_FDCWD, path); }
 
 // The JSON object in a file the supervisor wrote. Bytes that are not UTF-8 (a path in a reason)
 // are accepted: the supervisor copies them through as they are.

@@ -21,34 +21,6 @@ namespace {
 constexpr int k_exit_usage = 2;
 constexpr int k_exit_failure = 1;
 
-// Reads a whole file relative to dir_fd; nullopt (errno set) on failure.
-std::optional<std::string> read_file_at(int dir_fd, const char* name) {
-  const int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return std::nullopt;
-  }
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int saved = errno;
-      close(fd);
-      errno = saved;
-      return std::nullopt;
-    }
-    if (n == 0) {
-      break;
-    }
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return text;
-}
-
 // Fills fds 0-2 with /dev/null if they are closed, so no file we open lands on them.
 void ensure_standard_fds() {
   for (int fd = 0; fd <= 2; ++fd) {
@@ -86,8 +58,7 @@ int supervise_main(int argc, char** argv) {
   std::free(real_dir);
   const auto command = read_file_at(dir_fd, execution_files::k_command);
   if (!command) {
-    std::fprintf(stderr, "vhtask-supervise: cannot read %s/%s: %s\n", dir,
-                 execution_files::k_command, std::strerror(errno));
+    std::fprintf(stderr, "vhtask-supervise: %s: %s\n", dir, command.error().message.c_str());
     return k_exit_failure;
   }
   spec.command = *command;

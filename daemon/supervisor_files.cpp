@@ -82,6 +82,33 @@ std::string utc_now_iso() {
   return text;
 }
 
+Result<std::string> read_file_at(int dir_fd, const std::string& name) {
+  const int fd = openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const std::string message = "cannot open " + name + ": " + std::strerror(errno);
+    return fail(errno == ENOENT ? Error::not_found(message) : Error::io(message));
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int saved = errno;
+      close(fd);
+      return fail(Error::io("cannot read " + name + ": " + std::strerror(saved)));
+    }
+    if (n == 0) {
+      break;
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
 Result<void> write_file_atomically(int dir_fd, const std::string& name, const std::string& text,
                                    mode_t mode) {
   const std::string tmp = name + ".tmp";

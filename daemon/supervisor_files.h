@@ -43,6 +43,10 @@ std::string json_quote(const std::string& text);
 // Now, as "2024-05-01T12:00:00.123Z" (the same form as daemon/timestamp.h).
 std::string utc_now_iso();
 
+// The whole content of dir_fd/name (dir_fd may be AT_FDCWD). Error::not_found when it does not
+// exist, Error::io otherwise; both name the file and the errno text.
+Result<std::string> read_file_at(int dir_fd, const std::string& name);
+
 // Writes `text` to dir_fd/name atomically: a temporary file in the same directory, then
 // rename (no fsync). Readers see the old file or the whole new one, never a part. `mode` applies to a newly
 // created file. Error::io names the file and the errno text.

@@ -1,6 +1,7 @@
 // `vhtask lint` through the installed binary: the malformed corpus (exit 2, an error naming the
 // expected line), generated monsters (deep nesting, 10 MB), warnings only (exit 1), clean (exit 0).
 
+#include "tests/support/malformed_corpus.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_paths.h"
@@ -13,34 +14,11 @@
 namespace vhtask::test {
 namespace {
 
-struct Expectation {
-  std::string file;
-  int line = 0;
-  std::string substring;
-};
-
-std::vector<Expectation> corpus() {
-  std::vector<Expectation> out;
-  std::istringstream in(read_file(data_dir() + "/malformed/EXPECTED.txt"));
-  std::string text;
-  while (std::getline(in, text)) {
-    if (text.empty() || text[0] == '#') {
-      continue;
-    }
-    std::istringstream fields(text);
-    Expectation e;
-    fields >> e.file >> e.line;
-    std::getline(fields >> std::ws, e.substring);
-    out.push_back(e);
-  }
-  return out;
-}
-
 TEST(CliLint, EveryMalformedFileExitsTwoNamingItsLine) {
-  const auto cases = corpus();
+  const auto cases = malformed_corpus();
   ASSERT_GE(cases.size(), 30u);
   for (const auto& c : cases) {
-    const std::string path = data_dir() + "/malformed/" + c.file;
+    const std::string path = malformed_dir() + "/" + c.file;
     RunOptions options;
     options.deadline = std::chrono::seconds(20);
     const auto r = run_process({client_binary(), "lint", "-f", path}, options);

@@ -67,7 +67,7 @@ TEST(Daemon, TwoHundredExecutionsUnderALimitOfFourRecordEveryOutcome) {
   ASSERT_TRUE(rpc->connected());
   // Each child records its own start and end (ns) and its slot; then exits 0, 3 or by SIGKILL.
   const std::string command =
-      "echo S $(date +%s%N) $VHTASK_SLOT; sleep 0.02; echo E $(date +%s%N); "
+      "echo S $(date +%s%N) $VHTASK_SLOT; sleep 0.1; echo E $(date +%s%N); "
       "case $(({parameter-value:i} % 3)) in 1) exit 3;; 2) kill -KILL $$;; esac";
   const auto task = start_task(*rpc, start_params(command, 200, 4, daemon.dir().path().string()));
   const auto summary = wait_task(*rpc, task);

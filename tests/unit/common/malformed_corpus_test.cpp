@@ -2,6 +2,7 @@
 // message substring of the first error listed in tests/data/malformed/EXPECTED.txt.
 
 #include "common/config_loader.h"
+#include "tests/support/malformed_corpus.h"
 #include "tests/support/test_paths.h"
 
 #include <gtest/gtest.h>
@@ -15,32 +16,9 @@
 namespace vhtask::common {
 namespace {
 
-struct Expectation {
-  std::string file;
-  int line = 0;
-  std::string substring;
-};
-
-std::vector<Expectation> read_expectations(const std::string& dir) {
-  std::vector<Expectation> out;
-  std::ifstream in(dir + "/EXPECTED.txt");
-  std::string text;
-  while (std::getline(in, text)) {
-    if (text.empty() || text[0] == '#') {
-      continue;
-    }
-    std::istringstream fields(text);
-    Expectation e;
-    fields >> e.file >> e.line;
-    std::getline(fields >> std::ws, e.substring);
-    out.push_back(e);
-  }
-  return out;
-}
-
 TEST(MalformedCorpus, EachFileFailsAtTheExpectedLineWithTheExpectedMessage) {
-  const std::string dir = test::data_dir() + "/malformed";
-  const auto expectations = read_expectations(dir);
+  const std::string dir = test::malformed_dir();
+  const auto expectations = test::malformed_corpus();
   ASSERT_GE(expectations.size(), 35u);
   std::set<std::string> listed;
   for (const auto& e : expectations) {
