@@ -13,11 +13,13 @@
 #include "client/stream_out.h"
 #include "client/task_view.h"
 #include "client/task_wait.h"
+#include "common/command_renderer.h"
 #include "common/json_text.h"
 #include "common/protocol.h"
-#include "common/render.h"
 #include "common/task_plan.h"
+#include "common/value_text.h"
 
+#include <charconv>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
@@ -58,7 +60,10 @@ bool confirm_large_search(std::uint64_t count) {
 }
 
 // Prints every execution: "N executions" then INDEX<TAB>COMMAND lines, or one JSON document
-// {"count", "seed", "executions": [...]}, streamed so a million executions never sit in memory.
+// {"count", "seed", "executions": [{"index", "parameters", "command"}, ...]}, streamed so a
+// million executions never sit in memory. The step is prepared once (CommandRenderer) and each
+// line is written into reused buffers; the JSON is written by hand, byte for byte what
+// dump_json() of the same objects gives ("parameters": the effective values, in name order).
 int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool json) {
   StreamOut out(stdout);
   if (!json) {
@@ -67,28 +72,37 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
     out << "{\"count\":" << std::to_string(plan.count())
         << ",\"seed\":" << std::to_string(plan.seed()) << ",\"executions\":[";
   }
+  const common::CommandRenderer renderer(step);
+  common::EffectiveValues effective;
+  std::string command;
+  std::string line;
+  char index_text[24];
   for (std::uint64_t i = 0; i < plan.count(); ++i) {
     const auto values = plan.values_at(i);
-    auto command =
-        values ? common::render_command(step, *values) : Result<std::string>(values.error());
-    if (!command) {
+    Result<void> rendered = values ? Result<void>() : Result<void>(values.error());
+    if (values) {
+      renderer.resolve(*values, effective);
+      command.clear();
+      rendered = renderer.render_to(command, effective);
+    }
+    if (!rendered) {
       out.flush();
-      std::cerr << "vhtask: execution " << i << ": " << command.error().message << "\n";
+      std::cerr << "vhtask: execution " << i << ": " << rendered.error().message << "\n";
       return k_exit_usage;
     }
+    const std::string_view index(index_text,
+                                 std::to_chars(index_text, index_text + sizeof index_text, i).ptr);
+    line.clear();
     if (!json) {
-      out << std::to_string(i) << "\t" << *command << "\n";
-      continue;
+      line.append(index).append("\t").append(command).append("\n");
+    } else {
+      line.append(i == 0 ? "{\"index\":" : ",{\"index\":").append(index).append(",\"parameters\":");
+      renderer.append_json_object(line, effective);
+      line.append(",\"command\":");
+      common::append_json_string(line, command);
+      line.append("}");
     }
-    boost::json::object parameters;
-    for (const auto& [name, value] : common::effective_values(step, *values)) {
-      parameters[name] = common::to_json(value);
-    }
-    boost::json::object item;
-    item["index"] = i;
-    item["parameters"] = std::move(parameters);
-    item["command"] = *command;
-    out << (i == 0 ? "" : ",") << common::dump_json(item);
+    out << line;
   }
   if (json) {
     out << "]}\n";

@@ -97,27 +97,48 @@ Result<std::vector<std::string>> template_fields(std::string_view text) {
   return names;
 }
 
+ParsedPiece parse_piece(std::string_view piece, const std::string& name) {
+  ParsedPiece out;
+  out.text = std::string(piece);
+  const auto append_literal = [&](std::string_view literal) {
+    if (out.ops.empty() || out.ops.back().kind != ParsedPiece::Op::Kind::literal) {
+      out.ops.push_back({ParsedPiece::Op::Kind::literal, {}, {}});
+    }
+    out.ops.back().text += literal;
+  };
+  auto walked = walk(piece, append_literal, [&](const Field& f) -> Result<void> {
+    if (f.name == "name") {
+      append_literal(VHTASK_TRY(python_format(Value(name), f.spec)));
+    } else if (f.name == "value" || f.name == "v") {
+      out.ops.push_back({ParsedPiece::Op::Kind::value, f.spec, {}});
+    } else {
+      return Error::invalid_argument("unknown key '{" + f.name + "}' in template '" +
+                                     std::string(piece) + "' (known: {name}, {value}, {v})");
+    }
+    return {};
+  });
+  if (!walked) {
+    out.ops.push_back({ParsedPiece::Op::Kind::error, {}, std::move(walked).error()});
+  }
+  return out;
+}
+
+std::vector<ParsedPiece> parse_template(std::string_view text, const std::string& name) {
+  std::vector<ParsedPiece> out;
+  for (const auto& piece : split_template(text)) {
+    out.push_back(parse_piece(piece, name));
+  }
+  return out;
+}
+
 Result<std::string> fill_template(std::string_view piece, const std::string& name,
                                   const Value& value) {
   std::string out;
-  VHTASK_TRY(walk(
-      piece, [&](std::string_view literal) { out += literal; },
-      [&](const Field& f) -> Result<void> {
-        if (f.name == "name") {
-          out += VHTASK_TRY(python_format(Value(name), f.spec));
-        } else if (f.name == "value" || f.name == "v") {
-          auto formatted = python_format(value, f.spec);
-          if (!formatted) {
-            return Error::invalid_argument("template '" + std::string(piece) + "': " +
-                                           formatted.error().message);
-          }
-          out += *formatted;
-        } else {
-          return Error::invalid_argument("unknown key '{" + f.name + "}' in template '" +
-                                         std::string(piece) + "' (known: {name}, {value}, {v})");
-        }
-        return {};
-      }));
+  VHTASK_TRY(fill_piece(out, parse_piece(piece, name),
+                        [&](std::string& text, const std::string& spec) -> Result<void> {
+                          text += VHTASK_TRY(python_format(value, spec));
+                          return {};
+                        }));
   return out;
 }
 

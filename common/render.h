@@ -1,6 +1,8 @@
 #pragma once
 
 // Rendering a step's command byte-for-byte as Valohai does (spec 2.3). Pure; thread-safe.
+// One-shot forms; to render many executions of one step, build a CommandRenderer
+// (common/command_renderer.h) once.
 
 #include "common/config.h"
 #include "common/parameter_values.h"
