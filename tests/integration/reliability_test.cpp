@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -121,6 +122,74 @@ TEST(Reliability, ThirtyDaemonCrashesLoseNothing) {
   EXPECT_EQ(crashed, 0);
   const auto integrity = run_process({"sqlite3", "-readonly", daemon.db(), "PRAGMA integrity_check"});
   EXPECT_EQ(integrity.out, "ok\n");
+}
+
+TEST(Reliability, ARestartLeavesRunningExecutionsAndLogsCanBeFollowedAgain) {
+  DaemonHarness daemon;
+  ASSERT_TRUE(daemon.start({"--parallel", "8"})) << daemon.log();
+  // Eight executions that print, wait for a file the test creates, then print again and exit 0.
+  const std::string go = (daemon.dir().path() / "go").string();
+  const std::string yaml =
+      "- step:\n    name: s\n    image: busybox\n"
+      "    command: 'echo before {parameter-value:i}; while [ ! -e " + go +
+      " ]; do sleep 0.05; done; echo after {parameter-value:i}'\n"
+      "    parameters:\n      - name: i\n        type: integer\n";
+  const std::string grid = "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 7, step: 1}\n";
+  std::int64_t task = 0;
+  {
+    auto rpc = daemon.connect();
+    const auto started = rpc->call("start", {{"config_text", yaml}, {"step", "s"}, {"grid_text", grid},
+                                             {"cwd", "/tmp"}, {"env", json::object{{"PATH", "/usr/bin:/bin"}}}});
+    ASSERT_TRUE(started && started->contains("result"));
+    task = started->at("result").at("task").as_int64();
+    // All eight are running once each has printed "before".
+    const auto status = rpc->call("status", {{"task", task}});
+    ASSERT_TRUE(status && status->contains("result"));
+    for (const auto& row : status->at("result").at("executions").as_array()) {
+      const auto id = row.at("id").as_int64();
+      const auto follow = rpc->send("logs", {{"execution", id}, {"follow", true}});
+      std::string text;
+      while (text.find('\n') == std::string::npos) {
+        const auto message = rpc->next_message(30s);
+        ASSERT_TRUE(message);
+        if (message->contains("params")) {
+          text += message->at("params").at("text").as_string();
+        }
+      }
+      (void)follow;
+    }
+  }
+  EXPECT_EQ(daemon.stop(), 0);  // SIGTERM: a clean shutdown that leaves executions running
+  ASSERT_TRUE(daemon.start({"--parallel", "8"})) << daemon.log();
+  auto rpc = daemon.connect();
+  const auto status = rpc->call("status", {{"task", task}});
+  ASSERT_TRUE(status && status->contains("result"));
+  std::vector<std::int64_t> follows;
+  for (const auto& row : status->at("result").at("executions").as_array()) {
+    EXPECT_EQ(row.at("state").as_string(), "started") << json::serialize(row);
+    follows.push_back(rpc->send("logs", {{"execution", row.at("id").as_int64()}, {"follow", true}}));
+  }
+  ASSERT_EQ(follows.size(), 8u);
+  std::ofstream(go).put('\n');
+  // Read every message until each follow has its final result; texts are grouped by request.
+  std::map<std::int64_t, std::string> texts;
+  std::map<std::int64_t, std::string> states;
+  while (states.size() < follows.size()) {
+    const auto message = rpc->next_message(60s);
+    ASSERT_TRUE(message) << "follows still open: " << follows.size() - states.size();
+    if (const auto* params = message->if_contains("params")) {
+      texts[params->at("request").as_int64()] += params->at("text").as_string();
+    } else if (const auto* result = message->if_contains("result")) {
+      states[message->at("id").as_int64()] = std::string(result->at("state").as_string());
+    }
+  }
+  for (const auto id : follows) {
+    EXPECT_EQ(states[id], "complete");
+    EXPECT_NE(texts[id].find("after"), std::string::npos) << texts[id];
+  }
+  const auto final = rpc->call("wait", {{"task", task}}, 60s);
+  ASSERT_TRUE(final && final->contains("result"));
+  EXPECT_EQ(final->at("result").at("task").at("counts").at("complete").as_int64(), 8);
 }
 
 }  // namespace
