@@ -1,13 +1,12 @@
 #include "daemon/state_dir.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 
 namespace vhtask::daemon {
 
@@ -32,11 +31,13 @@ Result<void> ensure_private_dir(const std::string& path) {
   }
   if ((st.st_mode & 0022) != 0) {
     return Error::io(path + " is writable by others (mode " + std::to_string(st.st_mode & 0777) +
-                     " octal " + [&] {
+                     " octal " +
+                     [&] {
                        char buf[8];
                        std::snprintf(buf, sizeof buf, "%03o", st.st_mode & 0777);
                        return std::string(buf);
-                     }() + "); run chmod 700 " + path);
+                     }() +
+                     "); run chmod 700 " + path);
   }
   return {};
 }
@@ -46,7 +47,17 @@ Result<DaemonLock> DaemonLock::acquire(const std::string& path) {
   if (fd < 0) {
     return Error::io("cannot open lock file " + path + ": " + std::strerror(errno));
   }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  // A daemon that is just exiting (or was just killed while spawning a supervisor, whose
+  // half-started child still shares the lock's file description until it execs) lets go
+  // within moments: wait up to a second before calling the lock taken.
+  bool locked = false;
+  for (int attempt = 0; attempt < 50 && !locked; ++attempt) {
+    locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (!locked) {
+      usleep(20'000);
+    }
+  }
+  if (!locked) {
     char buf[32] = {};
     const ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     close(fd);
