@@ -33,8 +33,7 @@ void register_lint(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<LintOptions>();
   CLI::App* cmd = app.add_subcommand(
       "lint", "Check a valohai.yaml; exit 0 when clean, 1 with warnings only, 2 with errors");
-  cmd->add_option("-f,--file", opts->file, "The valohai.yaml to check")
-      ->capture_default_str();
+  cmd->add_option("-f,--file", opts->file, "The valohai.yaml to check")->capture_default_str();
   cmd->callback([opts, &exit_code] { exit_code = run_lint(*opts); });
 }
 

@@ -67,7 +67,8 @@ int run_render(const RenderOptions& opts) {
 
 void register_render(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<RenderOptions>();
-  CLI::App* cmd = app.add_subcommand("render", "Print the command a step runs, rendered as Valohai does");
+  CLI::App* cmd =
+      app.add_subcommand("render", "Print the command a step runs, rendered as Valohai does");
   cmd->add_option("step", opts->step, "The step's name")->required();
   cmd->add_option("-f,--file", opts->file, "The valohai.yaml to read")->capture_default_str();
   cmd->add_option("-p,--param", opts->params, "A parameter value, NAME=VALUE (repeatable)");

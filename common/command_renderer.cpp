@@ -86,7 +86,8 @@ CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const
       if (found == step.parameters.end()) {
         literal(written);
       } else {
-        out.push_back({Segment::Kind::parameter, {},
+        out.push_back({Segment::Kind::parameter,
+                       {},
                        static_cast<std::size_t>(found - step.parameters.begin())});
       }
     } else if (key.rfind("parameter-value:", 0) == 0) {

@@ -90,12 +90,12 @@ private:
                                const EffectiveValues& effective) const;
 
   // Constant after construction.
-  std::vector<std::string> m_slot_names;        // distinct parameter names, definition order
-  std::vector<std::size_t> m_slots_by_name;     // slots sorted by name
+  std::vector<std::string> m_slot_names;         // distinct parameter names, definition order
+  std::vector<std::size_t> m_slots_by_name;      // slots sorted by name
   std::vector<std::optional<Value>> m_defaults;  // per slot
-  std::vector<std::size_t> m_slot_of;           // per parameter
-  std::vector<ParameterWords> m_words;          // per parameter
-  std::vector<Item> m_items;                    // the command items
+  std::vector<std::size_t> m_slot_of;            // per parameter
+  std::vector<ParameterWords> m_words;           // per parameter
+  std::vector<Item> m_items;                     // the command items
 };
 
 }  // namespace vhtask::common

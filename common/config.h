@@ -83,17 +83,17 @@ struct Number {
 struct VariantSpec {
   std::string name;
   VariantStyle style = VariantStyle::single;
-  std::optional<Value> value;     // single
-  std::optional<ValueList> items;  // multiple
-  std::optional<Number> start;    // linear, logspace
-  std::optional<Number> end;      // linear, logspace
-  std::optional<Number> step;     // linear
-  std::optional<std::int64_t> count;    // logspace, random
-  std::optional<Number> base;           // logspace (default 10)
-  std::optional<Number> min;            // random
-  std::optional<Number> max;            // random
+  std::optional<Value> value;         // single
+  std::optional<ValueList> items;     // multiple
+  std::optional<Number> start;        // linear, logspace
+  std::optional<Number> end;          // linear, logspace
+  std::optional<Number> step;         // linear
+  std::optional<std::int64_t> count;  // logspace, random
+  std::optional<Number> base;         // logspace (default 10)
+  std::optional<Number> min;          // random
+  std::optional<Number> max;          // random
   Distribution distribution = Distribution::uniform;
-  std::optional<std::uint64_t> seed;    // random
+  std::optional<std::uint64_t> seed;  // random
   bool integerify = false;
   Mark mark;
 };

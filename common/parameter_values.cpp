@@ -109,7 +109,8 @@ Result<Value> convert_value(const Parameter& parameter, const Value& value) {
         return value;
       }
       if (value.is_float() && std::isfinite(value.as_float()) &&
-          value.as_float() == std::floor(value.as_float()) && std::fabs(value.as_float()) < 9.2e18) {
+          value.as_float() == std::floor(value.as_float()) &&
+          std::fabs(value.as_float()) < 9.2e18) {
         return Value(static_cast<std::int64_t>(value.as_float()));
       }
       return Error::invalid_argument(value.to_python_str() + " is not an integer");
@@ -204,8 +205,7 @@ void check_one(const Parameter& p, const Value& v, std::vector<std::string>& pro
                                           p.min->to_python_str() + ")"));
     }
     if (p.max && p.max->is_number() && v.to_double() > p.max->to_double()) {
-      problems.push_back(with_name(p, v.to_python_str() +
-                                          " is greater than the maximum allowed (" +
+      problems.push_back(with_name(p, v.to_python_str() + " is greater than the maximum allowed (" +
                                           p.max->to_python_str() + ")"));
     }
   }

@@ -30,7 +30,8 @@ Result<Value> convert_value(const Parameter& parameter, const Value& value);
 // Parses `NAME=VALUE` arguments for `step`. A name given twice makes a list for a `multiple`
 // parameter; for others the last one wins. Every problem (no `=`, unknown name, bad value) is
 // collected; the Error's message lists them one per line.
-Result<ParameterValues> parse_parameter_args(const Step& step, const std::vector<std::string>& args);
+Result<ParameterValues> parse_parameter_args(const Step& step,
+                                             const std::vector<std::string>& args);
 
 // Every parameter's default, overridden by `given` (spec 2.3 step 1). Flag defaults count.
 ParameterValues effective_values(const Step& step, const ParameterValues& given);

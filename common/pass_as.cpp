@@ -29,7 +29,8 @@ Result<void> walk(std::string_view text, OnLiteral on_literal, OnField on_field)
         i += 2;
         continue;
       }
-      return Error::invalid_argument("single '}' encountered in template '" + std::string(text) + "'");
+      return Error::invalid_argument("single '}' encountered in template '" + std::string(text) +
+                                     "'");
     }
     if (c != '{') {
       on_literal(std::string_view(&text[i], 1));

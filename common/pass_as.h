@@ -59,8 +59,8 @@ Result<void> fill_piece(std::string& out, const ParsedPiece& piece, AppendValue&
     } else if (op.kind == ParsedPiece::Op::Kind::value) {
       Result<void> appended = append_value(out, op.text);
       if (!appended) {
-        return Error::invalid_argument("template '" + piece.text + "': " +
-                                       appended.error().message);
+        return Error::invalid_argument("template '" + piece.text +
+                                       "': " + appended.error().message);
       }
     } else {
       return op.error;

@@ -1,9 +1,8 @@
 #include "common/paths.h"
 
+#include <cstdlib>
 #include <pwd.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 namespace vhtask::common {
 
@@ -46,8 +45,14 @@ std::string default_socket_path() {
   return "/tmp/vhtask-" + std::to_string(getuid()) + "/vhtask.sock";
 }
 
-std::string database_path(const std::string& state_dir) { return state_dir + "/vhtask.db"; }
-std::string executions_dir(const std::string& state_dir) { return state_dir + "/executions"; }
-std::string lock_file_path(const std::string& state_dir) { return state_dir + "/vhtaskd.lock"; }
+std::string database_path(const std::string& state_dir) {
+  return state_dir + "/vhtask.db";
+}
+std::string executions_dir(const std::string& state_dir) {
+  return state_dir + "/executions";
+}
+std::string lock_file_path(const std::string& state_dir) {
+  return state_dir + "/vhtaskd.lock";
+}
 
 }  // namespace vhtask::common

@@ -22,7 +22,9 @@ struct Error {
   std::string message;
 
   static Error not_found(std::string msg) { return {Code::not_found, std::move(msg)}; }
-  static Error invalid_argument(std::string msg) { return {Code::invalid_argument, std::move(msg)}; }
+  static Error invalid_argument(std::string msg) {
+    return {Code::invalid_argument, std::move(msg)};
+  }
   static Error io(std::string msg) { return {Code::io, std::move(msg)}; }
   static Error db(std::string msg) { return {Code::db, std::move(msg)}; }
   static Error protocol(std::string msg) { return {Code::protocol, std::move(msg)}; }
@@ -45,7 +47,9 @@ template <class T>
 using Result = boost::system::result<T, Error>;
 
 // Error as an unexpected value for a Result: `return fail(Error::io("..."))`.
-inline Error fail(Error e) { return e; }
+inline Error fail(Error e) {
+  return e;
+}
 
 }  // namespace vhtask
 
@@ -55,11 +59,11 @@ inline Error fail(Error e) { return e; }
 #define VHTASK_TRY(...) VHTASK_TRY_IMPL_(VHTASK_CONCAT_(vhtask_try_, __COUNTER__), __VA_ARGS__)
 #define VHTASK_CONCAT_(a, b) VHTASK_CONCAT2_(a, b)
 #define VHTASK_CONCAT2_(a, b) a##b
-#define VHTASK_TRY_IMPL_(var, ...)              \
-  __extension__({                              \
-    auto var = (__VA_ARGS__);                  \
-    if (!var) {                                \
-      return std::move(var).error();           \
-    }                                          \
-    std::move(var).value();                    \
+#define VHTASK_TRY_IMPL_(var, ...)   \
+  __extension__({                    \
+    auto var = (__VA_ARGS__);        \
+    if (!var) {                      \
+      return std::move(var).error(); \
+    }                                \
+    std::move(var).value();          \
   })

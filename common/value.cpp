@@ -20,7 +20,8 @@ namespace {
 
 // Python's repr() of a str, as it appears inside a printed list.
 std::string python_string_repr(const std::string& s) {
-  const char quote = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
+  const char quote =
+      (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
   std::string out(1, quote);
   for (char c : s) {
     if (c == quote || c == '\\') {

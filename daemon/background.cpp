@@ -1,13 +1,12 @@
 #include "daemon/background.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <string>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 
@@ -44,9 +43,9 @@ Result<Background> Background::detach(const std::string& log_path) {
     if (message == "READY") {
       std::_Exit(0);
     }
-    std::fprintf(stderr, "vhtaskd: %s\n",
-                 message.empty() ? ("it exited during start-up; see " + log_path).c_str()
-                                 : message.c_str());
+    std::fprintf(
+        stderr, "vhtaskd: %s\n",
+        message.empty() ? ("it exited during start-up; see " + log_path).c_str() : message.c_str());
     std::_Exit(1);
   }
   ::close(report[0]);

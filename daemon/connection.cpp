@@ -12,7 +12,9 @@ namespace json_rpc = common::json_rpc;
 Connection::Connection(boost::asio::local::stream_protocol::socket socket, const Dispatch& dispatch)
     : m_socket(std::move(socket)), m_dispatch(dispatch) {}
 
-void Connection::start() { read_more(); }
+void Connection::start() {
+  read_more();
+}
 
 void Connection::read_more() {
   m_socket.async_read_some(

@@ -14,7 +14,9 @@ namespace vhtask::daemon {
 
 namespace {
 
-Timestamp now() { return std::chrono::system_clock::now(); }
+Timestamp now() {
+  return std::chrono::system_clock::now();
+}
 
 std::string json_string_array(const std::vector<std::string>& items) {
   boost::json::array out;
@@ -41,7 +43,8 @@ Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
       m_runner(runner),
       m_settings(std::move(settings)),
       m_scheduler(m_settings.global_limit) {
-  m_runner.set_on_exit([this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
+  m_runner.set_on_exit(
+      [this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
 }
 
 Result<StartResult> Engine::start(const StartRequest& request) {
@@ -111,8 +114,8 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
   }
   auto context = build_task_context(inputs);
   if (!context) {
-    return Error::invalid_argument(fmt::format("task {} can no longer be expanded: {}", record.id,
-                                               context.error().message));
+    return Error::invalid_argument(
+        fmt::format("task {} can no longer be expanded: {}", record.id, context.error().message));
   }
   std::optional<std::size_t> limit;
   if (record.spec.parallel) {
@@ -146,7 +149,8 @@ Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::
         if (row.state != ExecutionState::queued) {
           return Error::not_found(fmt::format("execution {} was stopped before it ran", row.id));
         }
-        const std::string log = m_settings.executions_dir + "/" + std::to_string(row.id) + "/output.log";
+        const std::string log =
+            m_settings.executions_dir + "/" + std::to_string(row.id) + "/output.log";
         VHTASK_TRY(m_store.start_rerun(row.id, RerunStart{std::nullopt, start.slot, log, now()}));
         return m_store.execution_by_id(row.id);
       }
@@ -161,7 +165,8 @@ Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::
   row.started_at = now();
   row.log_path = m_settings.executions_dir + "/{id}/output.log";
   const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx));
-  auto command = given ? common::render_command(*ctx.step, *given) : Result<std::string>(given.error());
+  auto command =
+      given ? common::render_command(*ctx.step, *given) : Result<std::string>(given.error());
   if (given) {
     boost::json::object parameters;
     for (const auto& [name, value] : common::effective_values(*ctx.step, *given)) {
@@ -173,9 +178,9 @@ Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::
   const ExecutionRecord record = VHTASK_TRY(m_store.insert_execution_started(row));
   if (!command) {
     const std::string reason = "could not be rendered: " + command.error().message;
-    VHTASK_TRY(m_store.finish_execution(record.id, ExecutionOutcome{ExecutionState::crashed,
-                                                                    std::nullopt, std::nullopt,
-                                                                    reason, now()}));
+    VHTASK_TRY(m_store.finish_execution(
+        record.id,
+        ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason, now()}));
     return Error::invalid_argument(fmt::format("execution {}: {}", record.id, reason));
   }
   return record;
@@ -256,13 +261,13 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   }
   spdlog::debug("execution {} ended: {}", id, to_string(outcome.state));
   ActiveTask* task = find_active(running.task);
-  if (task != nullptr && (outcome.state == ExecutionState::error ||
-                          outcome.state == ExecutionState::crashed)) {
+  if (task != nullptr &&
+      (outcome.state == ExecutionState::error || outcome.state == ExecutionState::crashed)) {
     task->any_failed = true;
     const auto policy = task->context->spec.on_child_error;
     if (policy == common::OnChildError::stop_all_and_error && !task->final_state) {
-      const std::string reason = fmt::format(
-          "execution {} failed and on-child-error is stop-all-and-error", id);
+      const std::string reason =
+          fmt::format("execution {} failed and on-child-error is stop-all-and-error", id);
       (void)stop_task(running.task);
       task->final_state = TaskState::error;
       task->final_reason = reason;
@@ -310,7 +315,9 @@ std::uint64_t Engine::subscribe(Listener listener) {
   return id;
 }
 
-void Engine::unsubscribe(std::uint64_t id) { m_listeners.erase(id); }
+void Engine::unsubscribe(std::uint64_t id) {
+  m_listeners.erase(id);
+}
 
 void Engine::publish(const EngineEvent& event) {
   // A listener may unsubscribe itself while being called: iterate over a snapshot of the ids.

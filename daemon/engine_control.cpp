@@ -11,7 +11,9 @@ namespace vhtask::daemon {
 
 namespace {
 
-Timestamp now() { return std::chrono::system_clock::now(); }
+Timestamp now() {
+  return std::chrono::system_clock::now();
+}
 
 bool is_failure(ExecutionState state) {
   return state == ExecutionState::error || state == ExecutionState::crashed ||
@@ -85,13 +87,15 @@ Result<std::vector<ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId
   for (const auto& original : originals) {
     const TaskRecord record = VHTASK_TRY(m_store.task_by_id(original.task_id));
     ActiveTask* task = VHTASK_TRY(activate(record));
-    const ExecutionRecord rerun = VHTASK_TRY(m_store.request_rerun(original.task_id, original.idx, now()));
+    const ExecutionRecord rerun =
+        VHTASK_TRY(m_store.request_rerun(original.task_id, original.idx, now()));
     VHTASK_TRY(m_scheduler.add_rerun(original.task_id, original.idx, rerun.attempt));
     if (record.state != TaskState::running) {
       // A rerun reopens an ended task; it ends again by its own outcomes.
       task->final_state.reset();
       task->final_reason.reset();
-      VHTASK_TRY(m_store.mark_task_state(original.task_id, TaskState::running, std::nullopt, now()));
+      VHTASK_TRY(
+          m_store.mark_task_state(original.task_id, TaskState::running, std::nullopt, now()));
       task->record.state = TaskState::running;
     }
     created.push_back(rerun);

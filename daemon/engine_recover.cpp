@@ -12,7 +12,9 @@ namespace vhtask::daemon {
 
 namespace {
 
-Timestamp now() { return std::chrono::system_clock::now(); }
+Timestamp now() {
+  return std::chrono::system_clock::now();
+}
 
 }  // namespace
 
@@ -23,7 +25,8 @@ Result<void> Engine::recover() {
     if (!active) {
       spdlog::error("{}", active.error().message);
       VHTASK_TRY(m_store.cancel_queue(record.id, active.error().message, now()));
-      VHTASK_TRY(m_store.mark_task_state(record.id, TaskState::error, active.error().message, now()));
+      VHTASK_TRY(
+          m_store.mark_task_state(record.id, TaskState::error, active.error().message, now()));
       continue;
     }
     if (record.state == TaskState::stopping) {
@@ -57,9 +60,9 @@ Result<void> Engine::recover() {
     const std::string reason =
         known ? "the daemon restarted and the execution's outcome could not be recovered"
               : "the daemon restarted: " + known.error().message;
-    VHTASK_TRY(m_store.finish_execution(execution.id,
-                                        ExecutionOutcome{ExecutionState::crashed, std::nullopt,
-                                                         std::nullopt, reason, now()}));
+    VHTASK_TRY(m_store.finish_execution(
+        execution.id,
+        ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason, now()}));
     if (task != nullptr) {
       task->any_failed = true;
     }
@@ -83,9 +86,10 @@ Result<void> Engine::recover() {
     finish_task(m_active.at(id));
   }
   if (!m_active.empty() || reattached + lost + requeued > 0) {
-    spdlog::info("recovered: {} tasks resumed, {} executions reattached, {} never launched and "
-                 "queued again, {} lost",
-                 m_active.size(), reattached, requeued, lost);
+    spdlog::info(
+        "recovered: {} tasks resumed, {} executions reattached, {} never launched and "
+        "queued again, {} lost",
+        m_active.size(), reattached, requeued, lost);
   }
   pump();
   return {};

@@ -5,21 +5,22 @@
 
 #include <boost/json.hpp>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 
 namespace {
 
-std::string join(const std::string& dir, const char* name) { return dir + "/" + name; }
+std::string join(const std::string& dir, const char* name) {
+  return dir + "/" + name;
+}
 
 Result<void> write_text(const std::string& path, const std::string& text) {
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -43,7 +44,9 @@ Result<void> write_text(const std::string& path, const std::string& text) {
   return {};
 }
 
-Result<std::string> read_text(const std::string& path) { return read_file_at(AT_FDCWD, path); }
+Result<std::string> read_text(const std::string& path) {
+  return read_file_at(AT_FDCWD, path);
+}
 
 // The JSON object in a file the supervisor wrote. Bytes that are not UTF-8 (a path in a reason)
 // are accepted: the supervisor copies them through as they are.

@@ -9,13 +9,12 @@
 #include "daemon/runner.h"
 #include "daemon/timestamp.h"
 
-#include <sys/types.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 namespace vhtask::daemon {
 

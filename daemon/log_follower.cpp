@@ -2,14 +2,13 @@
 
 #include "common/utf8.h"
 
+#include <algorithm>
+#include <array>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <array>
-#include <filesystem>
 
 namespace vhtask::daemon {
 
@@ -45,7 +44,11 @@ std::int64_t tail_offset(int fd, std::int64_t size, std::int64_t lines) {
 LogFollower::LogFollower(boost::asio::io_context& io, Engine& engine, ExecutionId id,
                          std::shared_ptr<Reply> reply, std::optional<std::int64_t> tail,
                          bool follow)
-    : m_io(io), m_engine(engine), m_id(id), m_reply(std::move(reply)), m_tail(tail),
+    : m_io(io),
+      m_engine(engine),
+      m_id(id),
+      m_reply(std::move(reply)),
+      m_tail(tail),
       m_follow(follow) {}
 
 LogFollower::~LogFollower() {
@@ -62,7 +65,8 @@ void LogFollower::start() {
   }
   auto self = shared_from_this();
   if (m_follow) {
-    m_subscription = m_engine.subscribe([self](const EngineEvent& event) { self->on_event(event); });
+    m_subscription =
+        m_engine.subscribe([self](const EngineEvent& event) { self->on_event(event); });
     m_reply->on_disconnect([self] { self->end(); });
   }
   ensure_watching();
@@ -94,7 +98,8 @@ void LogFollower::ensure_watching() {
   if (m_follow && !m_inotify) {
     const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     const auto dir = std::filesystem::path(m_log_path).parent_path().string();
-    if (fd >= 0 && inotify_add_watch(fd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE) >= 0) {
+    if (fd >= 0 &&
+        inotify_add_watch(fd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE) >= 0) {
       m_inotify.emplace(m_io, fd);
       arm_watch();
     } else if (fd >= 0) {
@@ -105,22 +110,23 @@ void LogFollower::ensure_watching() {
 }
 
 void LogFollower::arm_watch() {
-  m_inotify->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                        [self = shared_from_this()](const boost::system::error_code& ec) {
-                          if (ec || self->m_ended) {
-                            return;
-                          }
-                          std::array<char, 4096> events{};
-                          while (read(self->m_inotify->native_handle(), events.data(), events.size()) > 0) {
-                          }
-                          if (self->m_log_fd < 0) {
-                            self->m_log_fd = open(self->m_log_path.c_str(), O_RDONLY | O_CLOEXEC);
-                          }
-                          self->pump();
-                          if (!self->m_ended) {
-                            self->arm_watch();
-                          }
-                        });
+  m_inotify->async_wait(
+      boost::asio::posix::stream_descriptor::wait_read,
+      [self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->m_ended) {
+          return;
+        }
+        std::array<char, 4096> events{};
+        while (read(self->m_inotify->native_handle(), events.data(), events.size()) > 0) {
+        }
+        if (self->m_log_fd < 0) {
+          self->m_log_fd = open(self->m_log_path.c_str(), O_RDONLY | O_CLOEXEC);
+        }
+        self->pump();
+        if (!self->m_ended) {
+          self->arm_watch();
+        }
+      });
 }
 
 void LogFollower::pump() {

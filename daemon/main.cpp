@@ -1,4 +1,6 @@
 // vhtaskd: the vhtask daemon. Everything lives in vhtask_daemon_lib; see daemon/run.h.
 #include "daemon/run.h"
 
-int main(int argc, char** argv) { return vhtask::daemon::run(argc, argv); }
+int main(int argc, char** argv) {
+  return vhtask::daemon::run(argc, argv);
+}

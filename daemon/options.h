@@ -12,10 +12,10 @@
 namespace vhtask::daemon {
 
 struct Options {
-  std::string state_dir;     // --state-dir, $VHTASK_STATE_DIR, XDG default
-  std::string socket;        // --socket, $VHTASK_SOCKET, XDG default
-  std::string db;            // --db; default STATE_DIR/vhtask.db
-  std::string log_dir;       // --log-dir; default STATE_DIR/executions (one directory each)
+  std::string state_dir;  // --state-dir, $VHTASK_STATE_DIR, XDG default
+  std::string socket;     // --socket, $VHTASK_SOCKET, XDG default
+  std::string db;         // --db; default STATE_DIR/vhtask.db
+  std::string log_dir;    // --log-dir; default STATE_DIR/executions (one directory each)
   std::string log_level = "info";
   std::size_t parallel = 0;  // --parallel; 0 means the number of CPUs
   int grace_seconds = 10;    // --grace: SIGTERM, then SIGKILL this much later

@@ -15,7 +15,9 @@ const boost::json::value* Params::find(std::string_view key) const {
   return (value == nullptr || value->is_null()) ? nullptr : value;
 }
 
-bool Params::has(std::string_view key) const { return find(key) != nullptr; }
+bool Params::has(std::string_view key) const {
+  return find(key) != nullptr;
+}
 
 Result<std::optional<std::int64_t>> Params::optional_int(std::string_view key) const {
   const auto* value = find(key);
@@ -95,7 +97,8 @@ Result<std::vector<std::int64_t>> Params::int_list(std::string_view key) const {
     if (!item.is_int64() && !item.is_uint64()) {
       return wrong_type(key, "an array of integers");
     }
-    out.push_back(item.is_int64() ? item.get_int64() : static_cast<std::int64_t>(item.get_uint64()));
+    out.push_back(item.is_int64() ? item.get_int64()
+                                  : static_cast<std::int64_t>(item.get_uint64()));
   }
   return out;
 }

@@ -24,10 +24,10 @@ public:
   Result<std::optional<std::int64_t>> optional_int(std::string_view key) const;
   Result<std::optional<std::uint64_t>> optional_uint(std::string_view key) const;
   Result<std::string> required_string(std::string_view key) const;
-  Result<std::string> optional_string(std::string_view key) const;  // absent/null: ""
-  Result<bool> optional_bool(std::string_view key) const;            // absent/null: false
-  Result<std::vector<std::int64_t>> int_list(std::string_view key) const;       // absent: {}
-  Result<std::vector<std::string>> string_list(std::string_view key) const;     // absent: {}
+  Result<std::string> optional_string(std::string_view key) const;           // absent/null: ""
+  Result<bool> optional_bool(std::string_view key) const;                    // absent/null: false
+  Result<std::vector<std::int64_t>> int_list(std::string_view key) const;    // absent: {}
+  Result<std::vector<std::string>> string_list(std::string_view key) const;  // absent: {}
   Result<std::map<std::string, std::string>> string_map(std::string_view key) const;
   bool has(std::string_view key) const;
 

@@ -7,18 +7,17 @@
 // Plain functions over /proc (no Asio, no allocation beyond a small buffer), shared by
 // vhtask-supervise and the daemon's runner. No thread restrictions.
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <optional>
+#include <sys/types.h>
 
 namespace vhtask::daemon {
 
 // The fields of /proc/PID/stat that vhtask uses.
 struct ProcStat {
-  char state = '?';            // field 3: R, S, D, Z (zombie), T, ...
-  pid_t pgrp = 0;              // field 5: process group
-  pid_t session = 0;           // field 6: session id
+  char state = '?';              // field 3: R, S, D, Z (zombie), T, ...
+  pid_t pgrp = 0;                // field 5: process group
+  pid_t session = 0;             // field 6: session id
   std::uint64_t start_time = 0;  // field 22: clock ticks since boot
 };
 

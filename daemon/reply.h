@@ -35,7 +35,7 @@ public:
   void notify(std::string_view method, boost::json::object params);
   // The final answer.
   void result(boost::json::value value);
-  void fail(const Error& error);            // mapped with protocol::to_rpc_error
+  void fail(const Error& error);             // mapped with protocol::to_rpc_error
   void invalid_params(std::string message);  // -32602: the params could not be decoded
   void rpc_error(common::json_rpc::RpcError error);
 

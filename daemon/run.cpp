@@ -69,10 +69,10 @@ int serve(const Options& options, Background& background) {
     server->stop([&io] { io.stop(); });
   };
   CommandContext context{io, engine, shutdown};
-  server = std::make_unique<Server>(io, [&context](const common::json_rpc::Request& request,
-                                                   std::shared_ptr<Reply> reply) {
-    dispatch(context, request, reply);
-  });
+  server = std::make_unique<Server>(
+      io, [&context](const common::json_rpc::Request& request, std::shared_ptr<Reply> reply) {
+        dispatch(context, request, reply);
+      });
   if (const int fd = systemd_listen_fd(); fd >= 0) {
     if (auto adopted = server->adopt(fd); !adopted) {
       throw Fatal(adopted.error().message);
@@ -87,8 +87,8 @@ int serve(const Options& options, Background& background) {
       shutdown();
     }
   });
-  spdlog::info("vhtaskd {} listening on {} (state {}, parallel {})", VHTASK_VERSION,
-               options.socket, options.state_dir, options.parallel);
+  spdlog::info("vhtaskd {} listening on {} (state {}, parallel {})", VHTASK_VERSION, options.socket,
+               options.state_dir, options.parallel);
   notifier.ready();
   background.ready();
   io.run();

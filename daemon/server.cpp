@@ -3,13 +3,13 @@
 #include "daemon/state_dir.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 
@@ -78,37 +78,38 @@ bool Server::peer_allowed(stream_protocol::socket& socket) const {
 }
 
 void Server::accept_next() {
-  m_acceptor.async_accept([this](const boost::system::error_code& ec, stream_protocol::socket socket) {
-    if (ec == boost::asio::error::operation_aborted || !m_acceptor.is_open()) {
-      return;
-    }
-    if (!ec) {
-      ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
-      if (!peer_allowed(socket)) {
-        spdlog::warn("refused a connection from another user");
-        static const std::string k_refusal =
-            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32006,\"message\":"
-            "\"this vhtaskd serves only its own user\"}}\n";
-        boost::system::error_code ignored;
-        socket.non_blocking(true, ignored);
-        socket.write_some(boost::asio::buffer(k_refusal), ignored);
-        socket.close(ignored);
-      } else {
-        auto connection = std::make_shared<Connection>(std::move(socket), m_dispatch);
-        std::erase_if(m_connections, [](const auto& weak) { return weak.expired(); });
-        m_connections.push_back(connection);
-        connection->on_closed([this] {
-          if (m_on_all_closed && connections() == 0) {
-            std::exchange(m_on_all_closed, nullptr)();
+  m_acceptor.async_accept(
+      [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
+        if (ec == boost::asio::error::operation_aborted || !m_acceptor.is_open()) {
+          return;
+        }
+        if (!ec) {
+          ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
+          if (!peer_allowed(socket)) {
+            spdlog::warn("refused a connection from another user");
+            static const std::string k_refusal =
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32006,\"message\":"
+                "\"this vhtaskd serves only its own user\"}}\n";
+            boost::system::error_code ignored;
+            socket.non_blocking(true, ignored);
+            socket.write_some(boost::asio::buffer(k_refusal), ignored);
+            socket.close(ignored);
+          } else {
+            auto connection = std::make_shared<Connection>(std::move(socket), m_dispatch);
+            std::erase_if(m_connections, [](const auto& weak) { return weak.expired(); });
+            m_connections.push_back(connection);
+            connection->on_closed([this] {
+              if (m_on_all_closed && connections() == 0) {
+                std::exchange(m_on_all_closed, nullptr)();
+              }
+            });
+            connection->start();
           }
-        });
-        connection->start();
-      }
-    } else {
-      spdlog::warn("accept: {}", ec.message());
-    }
-    accept_next();
-  });
+        } else {
+          spdlog::warn("accept: {}", ec.message());
+        }
+        accept_next();
+      });
 }
 
 void Server::stop(std::function<void()> done) {

@@ -2,12 +2,11 @@
 
 #include "daemon/execution_files.h"
 
+#include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <signal.h>
 #include <spawn.h>
-
-#include <cstring>
-#include <map>
 
 namespace vhtask::daemon {
 
@@ -98,9 +97,9 @@ Result<pid_t> spawn_supervisor(const std::string& binary, const std::vector<std:
   sigfillset(&all);
   posix_spawnattr_setsigmask(&spawn.attr, &blocked);
   posix_spawnattr_setsigdefault(&spawn.attr, &all);
-  posix_spawnattr_setflags(&spawn.attr, static_cast<short>(POSIX_SPAWN_SETSID |
-                                                           POSIX_SPAWN_SETSIGMASK |
-                                                           POSIX_SPAWN_SETSIGDEF));
+  posix_spawnattr_setflags(
+      &spawn.attr,
+      static_cast<short>(POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
 
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
@@ -108,8 +107,8 @@ Result<pid_t> spawn_supervisor(const std::string& binary, const std::vector<std:
   const auto argv = c_strings(argv_strings);
   const auto envp = c_strings(env_strings);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &spawn.actions, &spawn.attr, argv.data(),
-                             envp.data());
+  const int rc =
+      posix_spawn(&pid, binary.c_str(), &spawn.actions, &spawn.attr, argv.data(), envp.data());
   if (rc != 0) {
     return fail(Error::spawn("cannot start " + binary + ": " + std::strerror(rc)));
   }

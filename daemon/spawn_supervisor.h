@@ -7,9 +7,8 @@
 #include "common/result.h"
 #include "daemon/runner.h"
 
-#include <sys/types.h>
-
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace vhtask::daemon {

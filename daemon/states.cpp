@@ -51,8 +51,8 @@ bool is_terminal(TaskState state) {
 
 const std::array<ExecutionState, k_execution_state_count>& all_execution_states() {
   static constexpr std::array<ExecutionState, k_execution_state_count> k_all = {
-      ExecutionState::queued,    ExecutionState::started,  ExecutionState::stopping,
-      ExecutionState::complete, ExecutionState::error,    ExecutionState::stopped,
+      ExecutionState::queued,   ExecutionState::started, ExecutionState::stopping,
+      ExecutionState::complete, ExecutionState::error,   ExecutionState::stopped,
       ExecutionState::crashed};
   return k_all;
 }

@@ -101,9 +101,9 @@ Result<TaskRecord> Store::create_task(const NewTask& task, Timestamp now) {
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     VHTASK_TRY(stmt->bind_all(format_timestamp(now), task.step, task.name, task.valohai_yaml,
                               task.grid, task.cwd, task.git_commit, task.environment_json,
-                              task.type, task.seed, task.count, task.parallel,
-                              task.on_child_error, task.config_file, task.grid_file,
-                              task.blueprint, task.fixed_params_json, task.varying_json));
+                              task.type, task.seed, task.count, task.parallel, task.on_child_error,
+                              task.config_file, task.grid_file, task.blueprint,
+                              task.fixed_params_json, task.varying_json));
     VHTASK_TRY(stmt->run());
   }
   return task_by_id(sqlite3_last_insert_rowid(m_db.get()));
@@ -193,8 +193,7 @@ Result<TaskCounts> Store::task_counts(TaskId id) {
   counts[task.cancelled ? ExecutionState::stopped : ExecutionState::queued] =
       task.spec.count - task.next_index;
   {
-    auto stmt = VHTASK_TRY(
-        cached("SELECT state, n FROM task_state_counts WHERE task_id = ?"));
+    auto stmt = VHTASK_TRY(cached("SELECT state, n FROM task_state_counts WHERE task_id = ?"));
     VHTASK_TRY(stmt->bind_all(id));
     while (VHTASK_TRY(stmt->step())) {
       const auto state = parse_execution_state(stmt->column_text(0));

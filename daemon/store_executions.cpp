@@ -132,8 +132,9 @@ Result<void> Store::start_rerun(ExecutionId id, const RerunStart& start) {
 }
 
 Result<void> Store::requeue_execution(ExecutionId id) {
-  auto stmt = VHTASK_TRY(cached("UPDATE executions SET state = 'queued', pid = NULL, slot = NULL, "
-                                "started_at = NULL WHERE id = ? AND state = 'started'"));
+  auto stmt =
+      VHTASK_TRY(cached("UPDATE executions SET state = 'queued', pid = NULL, slot = NULL, "
+                        "started_at = NULL WHERE id = ? AND state = 'started'"));
   VHTASK_TRY(stmt->bind_all(id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("started execution {}", id));
@@ -149,8 +150,9 @@ Result<void> Store::set_execution_pid(ExecutionId id, std::int64_t pid) {
 
 Result<void> Store::set_execution_launch(ExecutionId id, std::int64_t pid,
                                          const std::string& log_path) {
-  auto stmt = VHTASK_TRY(cached("UPDATE executions SET pid = ?, log_path = ? "
-                                "WHERE id = ? AND state IN ('started', 'stopping')"));
+  auto stmt =
+      VHTASK_TRY(cached("UPDATE executions SET pid = ?, log_path = ? "
+                        "WHERE id = ? AND state IN ('started', 'stopping')"));
   VHTASK_TRY(stmt->bind_all(pid, std::string_view(log_path), id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("running execution {}", id));
@@ -158,8 +160,9 @@ Result<void> Store::set_execution_launch(ExecutionId id, std::int64_t pid,
 
 Result<void> Store::stop_queued_execution(ExecutionId id, const std::string& reason,
                                           Timestamp now) {
-  auto stmt = VHTASK_TRY(cached("UPDATE executions SET state = 'stopped', reason = ?, "
-                                "finished_at = ? WHERE id = ? AND state = 'queued'"));
+  auto stmt =
+      VHTASK_TRY(cached("UPDATE executions SET state = 'stopped', reason = ?, "
+                        "finished_at = ? WHERE id = ? AND state = 'queued'"));
   VHTASK_TRY(stmt->bind_all(std::string_view(reason), format_timestamp(now), id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("queued execution {}", id));
@@ -203,8 +206,8 @@ Result<ExecutionPage> Store::executions_page(TaskId task, std::optional<Executio
   const std::string state_name = state ? std::string(to_string(*state)) : std::string();
   ExecutionPage page;
   {
-    auto stmt = VHTASK_TRY(cached(
-        "SELECT count(*) FROM executions WHERE task_id = ? AND (? < 0 OR state = ?)"));
+    auto stmt = VHTASK_TRY(
+        cached("SELECT count(*) FROM executions WHERE task_id = ? AND (? < 0 OR state = ?)"));
     VHTASK_TRY(stmt->bind_all(task, state_filter, std::string_view(state_name)));
     if (VHTASK_TRY(stmt->step())) {
       page.total = stmt->column_int64(0);

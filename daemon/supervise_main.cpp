@@ -2,4 +2,6 @@
 // lives in vhtask_supervisor_lib; see daemon/supervisor.h.
 #include "daemon/supervisor.h"
 
-int main(int argc, char** argv) { return vhtask::daemon::supervise_main(argc, argv); }
+int main(int argc, char** argv) {
+  return vhtask::daemon::supervise_main(argc, argv);
+}

@@ -9,22 +9,23 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
 namespace vhtask::daemon {
 
 namespace {
 
 // Through syscall(): works with C libraries older than glibc 2.36's wrappers.
-int open_pidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+int open_pidfd(pid_t pid) {
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
 
 int send_signal(int pidfd, int sig) {
   return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
@@ -66,12 +67,14 @@ SupervisedRunner::~SupervisedRunner() {
   m_alive.reset();  // before m_watches: their aborted waits must not touch `this`
 }
 
-void SupervisedRunner::set_on_exit(OnExit on_exit) { m_on_exit = std::move(on_exit); }
+void SupervisedRunner::set_on_exit(OnExit on_exit) {
+  m_on_exit = std::move(on_exit);
+}
 
 Result<std::int64_t> SupervisedRunner::start(const LaunchSpec& spec) {
   if (m_watches.contains(spec.id)) {
-    return fail(Error::invalid_argument("execution " + std::to_string(spec.id) +
-                                        " is already running"));
+    return fail(
+        Error::invalid_argument("execution " + std::to_string(spec.id) + " is already running"));
   }
   if (spec.time_limit_seconds.value_or(1) <= 0 || spec.no_output_timeout_seconds.value_or(1) <= 0 ||
       spec.grace_seconds < 0) {
@@ -108,16 +111,15 @@ Result<void> SupervisedRunner::stop(ExecutionId id) {
   }
   // ESRCH: it has just ended and its outcome is on the way; the stop came too late.
   if (send_signal(it->second->pidfd.native_handle(), SIGTERM) != 0 && errno != ESRCH) {
-    return fail(Error::io("cannot signal the supervisor of execution " + std::to_string(id) +
-                          ": " + std::strerror(errno)));
+    return fail(Error::io("cannot signal the supervisor of execution " + std::to_string(id) + ": " +
+                          std::strerror(errno)));
   }
   return {};
 }
 
 Result<bool> SupervisedRunner::reattach(ExecutionId id, const std::string& exec_dir) {
   if (m_watches.contains(id)) {
-    return fail(Error::invalid_argument("execution " + std::to_string(id) +
-                                        " is already running"));
+    return fail(Error::invalid_argument("execution " + std::to_string(id) + " is already running"));
   }
   const auto identity = read_supervisor_json(exec_dir);
   if (identity) {
@@ -152,14 +154,14 @@ void SupervisedRunner::watch(ExecutionId id, pid_t pid, int pidfd, std::string e
 }
 
 void SupervisedRunner::arm(ExecutionId id, Watch& watch) {
-  watch.pidfd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                         [this, id, alive = std::weak_ptr<bool>(m_alive)](
-                             const boost::system::error_code& ec) {
-                           if (alive.expired() || ec == boost::asio::error::operation_aborted) {
-                             return;
-                           }
-                           on_supervisor_exit(id);
-                         });
+  watch.pidfd.async_wait(
+      boost::asio::posix::stream_descriptor::wait_read,
+      [this, id, alive = std::weak_ptr<bool>(m_alive)](const boost::system::error_code& ec) {
+        if (alive.expired() || ec == boost::asio::error::operation_aborted) {
+          return;
+        }
+        on_supervisor_exit(id);
+      });
 }
 
 void SupervisedRunner::on_supervisor_exit(ExecutionId id) {
@@ -176,8 +178,8 @@ void SupervisedRunner::on_supervisor_exit(ExecutionId id) {
   }
   // Reaps the supervisor if it is our child; ECHILD for one started by an earlier daemon.
   siginfo_t info{};
-  const bool reaped = waitid(P_PIDFD, static_cast<id_t>(fd), &info, WEXITED | WNOHANG) == 0 &&
-                      info.si_pid != 0;
+  const bool reaped =
+      waitid(P_PIDFD, static_cast<id_t>(fd), &info, WEXITED | WNOHANG) == 0 && info.si_pid != 0;
   const pid_t pid = watch.pid;
   const std::string exec_dir = std::move(watch.exec_dir);
   m_watches.erase(it);

@@ -17,10 +17,9 @@
 
 #include "daemon/runner.h"
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <unordered_map>
 
 namespace boost::asio {

@@ -4,6 +4,10 @@
 #include "daemon/proc_identity.h"
 #include "daemon/supervisor_files.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -11,11 +15,6 @@
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 
 namespace vhtask::daemon {
 
@@ -45,7 +44,8 @@ timespec to_timespec(Clock::duration d) {
   // Rounded up to whole milliseconds, so a wake-up never comes just before its deadline.
   const auto ms = std::chrono::ceil<milliseconds>(d).count();
   const auto clamped = ms < 0 ? 0 : ms;
-  return timespec{static_cast<time_t>(clamped / 1000), static_cast<long>(clamped % 1000) * 1'000'000};
+  return timespec{static_cast<time_t>(clamped / 1000),
+                  static_cast<long>(clamped % 1000) * 1'000'000};
 }
 
 }  // namespace
@@ -75,8 +75,8 @@ int Supervision::run(const ChildSpec& spec) {
     m_child = child->pid;
     const SupervisorRecord record{getpid(), process_start_time(getpid()), m_child,
                                   process_start_time(m_child)};
-    if (const auto written = write_file_atomically(m_dir_fd, execution_files::k_supervisor_json,
-                                                   to_json(record));
+    if (const auto written =
+            write_file_atomically(m_dir_fd, execution_files::k_supervisor_json, to_json(record));
         !written) {
       // Supervision goes on; only a later daemon's reattach will be unable to identify us.
       std::fprintf(stderr, "vhtask-supervise: %s\n", written.error().message.c_str());

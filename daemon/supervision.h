@@ -16,12 +16,11 @@
 #include "daemon/supervisor_child.h"
 #include "daemon/supervisor_files.h"
 
-#include <signal.h>
-#include <sys/types.h>
-
 #include <chrono>
 #include <optional>
+#include <signal.h>
 #include <string>
+#include <sys/types.h>
 
 namespace vhtask::daemon {
 

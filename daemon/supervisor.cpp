@@ -5,14 +5,13 @@
 #include "daemon/supervisor_child.h"
 #include "daemon/supervisor_files.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 

@@ -19,8 +19,8 @@ Result<milliseconds> parse_seconds(const std::string& option, const std::string&
   const double seconds = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !std::isfinite(seconds) ||
       seconds < 0 || (seconds == 0 && !allow_zero) || seconds > 1e9) {
-    return fail(Error::invalid_argument(option + ": expected a number of seconds, got '" + text +
-                                        "'"));
+    return fail(
+        Error::invalid_argument(option + ": expected a number of seconds, got '" + text + "'"));
   }
   return milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000.0)));
 }
@@ -32,8 +32,8 @@ Result<SuperviseOptions> parse_supervise_args(const std::vector<std::string>& ar
   bool have_dir = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    const bool takes_value = arg == "--cwd" || arg == "--time-limit" ||
-                             arg == "--no-output-timeout" || arg == "--grace";
+    const bool takes_value =
+        arg == "--cwd" || arg == "--time-limit" || arg == "--no-output-timeout" || arg == "--grace";
     if (takes_value && i + 1 >= args.size()) {
       return fail(Error::invalid_argument(arg + ": missing value"));
     }

@@ -1,11 +1,10 @@
 #include "daemon/supervisor_child.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 extern char** environ;
 

@@ -4,10 +4,9 @@
 // exec failures reported back over a close-on-exec pipe. Internal to vhtask-supervise
 // (daemon/supervisor.h); single-threaded, called from the supervisor's main thread only.
 
-#include <sys/types.h>
-
 #include <optional>
 #include <string>
+#include <sys/types.h>
 
 namespace vhtask::daemon {
 

@@ -7,11 +7,10 @@
 
 #include "common/result.h"
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 
 namespace vhtask::daemon {
 
@@ -48,8 +47,8 @@ std::string utc_now_iso();
 Result<std::string> read_file_at(int dir_fd, const std::string& name);
 
 // Writes `text` to dir_fd/name atomically: a temporary file in the same directory, then
-// rename (no fsync). Readers see the old file or the whole new one, never a part. `mode` applies to a newly
-// created file. Error::io names the file and the errno text.
+// rename (no fsync). Readers see the old file or the whole new one, never a part. `mode` applies to
+// a newly created file. Error::io names the file and the errno text.
 Result<void> write_file_atomically(int dir_fd, const std::string& name, const std::string& text,
                                    mode_t mode = 0600);
 

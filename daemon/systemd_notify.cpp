@@ -1,9 +1,9 @@
 #include "daemon/systemd_notify.h"
 
-#include <fcntl.h>
+#include <fmt/format.h>
 #include <systemd/sd-daemon.h>
 
-#include <fmt/format.h>
+#include <fcntl.h>
 
 namespace vhtask::daemon {
 
@@ -17,14 +17,18 @@ SystemdNotifier::SystemdNotifier(Engine& engine) : m_engine(engine) {
   m_subscription = m_engine.subscribe([this](const EngineEvent&) { update_status(); });
 }
 
-SystemdNotifier::~SystemdNotifier() { m_engine.unsubscribe(m_subscription); }
+SystemdNotifier::~SystemdNotifier() {
+  m_engine.unsubscribe(m_subscription);
+}
 
 void SystemdNotifier::ready() {
   sd_notify(0, "READY=1");
   update_status();
 }
 
-void SystemdNotifier::stopping() { sd_notify(0, "STOPPING=1"); }
+void SystemdNotifier::stopping() {
+  sd_notify(0, "STOPPING=1");
+}
 
 void SystemdNotifier::update_status() {
   const std::string status =

@@ -51,7 +51,8 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
     return Error::invalid_argument(inputs.config_file + ": no step '" + step_name + "'");
   }
   const auto fixed = VHTASK_TRY(common::parse_parameter_args(*ctx->step, inputs.fixed_params));
-  ctx->plan.emplace(VHTASK_TRY(common::TaskPlan::create(*ctx->step, ctx->spec, fixed, inputs.seed)));
+  ctx->plan.emplace(
+      VHTASK_TRY(common::TaskPlan::create(*ctx->step, ctx->spec, fixed, inputs.seed)));
   return ctx;
 }
 

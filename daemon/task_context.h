@@ -25,7 +25,7 @@ struct TaskInputs {
   std::string step;       // may be empty with a blueprint (it names its step)
   std::string grid_text;  // empty: no grid file
   std::string grid_file;
-  std::string blueprint;  // a `- task:` name, or empty
+  std::string blueprint;                  // a `- task:` name, or empty
   std::vector<std::string> fixed_params;  // NAME=VALUE
   std::optional<std::uint64_t> seed;      // nullopt: draw one (TaskPlan records it)
 };

@@ -10,7 +10,8 @@ boost::json::value optional_text(const std::optional<std::string>& text) {
 
 template <class T>
 boost::json::value optional_number(const std::optional<T>& number) {
-  return number ? boost::json::value(static_cast<std::int64_t>(*number)) : boost::json::value(nullptr);
+  return number ? boost::json::value(static_cast<std::int64_t>(*number))
+                : boost::json::value(nullptr);
 }
 
 boost::json::value parse_or_empty(const std::string& text, boost::json::value fallback) {

@@ -23,7 +23,8 @@ void handle_parallel(CommandContext& ctx, const boost::json::object& params,
     return;
   }
   reply->result(boost::json::object{
-      {"limit", *limit}, {"task", *task ? boost::json::value(**task) : boost::json::value(nullptr)}});
+      {"limit", *limit},
+      {"task", *task ? boost::json::value(**task) : boost::json::value(nullptr)}});
 }
 
 }  // namespace vhtask::daemon

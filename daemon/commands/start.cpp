@@ -52,9 +52,8 @@ void handle_start(CommandContext& ctx, const boost::json::object& params,
     reply->fail(started.error());
     return;
   }
-  reply->result(boost::json::object{{"task", started->task},
-                                    {"count", started->count},
-                                    {"seed", started->seed}});
+  reply->result(boost::json::object{
+      {"task", started->task}, {"count", started->count}, {"seed", started->seed}});
 }
 
 }  // namespace vhtask::daemon

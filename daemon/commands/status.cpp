@@ -27,8 +27,8 @@ constexpr std::int64_t k_max_rows = 1000;
 Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
   auto tasks = VHTASK_TRY(store.list_tasks());
   boost::json::array out;
-  for (auto it = tasks.rbegin(); it != tasks.rend() && static_cast<std::int64_t>(out.size()) < limit;
-       ++it) {
+  for (auto it = tasks.rbegin();
+       it != tasks.rend() && static_cast<std::int64_t>(out.size()) < limit; ++it) {
     out.push_back(VHTASK_TRY(task_view(store, *it)));
   }
   return boost::json::object{{"tasks", std::move(out)}};
@@ -50,7 +50,8 @@ Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
     const auto total = VHTASK_TRY(store.executions_page(*q.task, state, 0, 0)).total;
     offset = std::max<std::int64_t>(0, total - limit);
   }
-  const auto page = VHTASK_TRY(store.executions_page(*q.task, state, std::max<std::int64_t>(offset, 0), limit));
+  const auto page =
+      VHTASK_TRY(store.executions_page(*q.task, state, std::max<std::int64_t>(offset, 0), limit));
   boost::json::array rows;
   for (const auto& execution : page.rows) {
     rows.push_back(execution_view(execution));
@@ -74,7 +75,8 @@ public:
 
   void start() {
     auto self = shared_from_this();
-    m_subscription = m_ctx.engine.subscribe([self](const EngineEvent& event) { self->on_event(event); });
+    m_subscription =
+        m_ctx.engine.subscribe([self](const EngineEvent& event) { self->on_event(event); });
     m_reply->on_disconnect([self] { self->end(); });
     send_update();
   }
@@ -147,8 +149,9 @@ void handle_status(CommandContext& ctx, const boost::json::object& params,
   const auto offset = p.optional_int("offset");
   const auto watch = p.optional_bool("watch");
   if (!task || !state || !limit || !offset || !watch) {
-    reply->invalid_params("status: params.task, params.limit and params.offset are integers, "
-                          "params.state a string, params.watch a boolean");
+    reply->invalid_params(
+        "status: params.task, params.limit and params.offset are integers, "
+        "params.state a string, params.watch a boolean");
     return;
   }
   StatusQuery query{*task, *state, *limit, *offset};

@@ -27,7 +27,8 @@ TEST(CliDryRun, EveryGridConformanceVectorThroughTheBinary) {
     if (const auto* error = c.if_contains("expected_error")) {
       EXPECT_EQ(r.exit_code, 2) << id << ": " << r.out;
       EXPECT_EQ(r.out, "") << id;
-      EXPECT_NE(r.err.find(std::string(error->as_string())), std::string::npos) << id << ": " << r.err;
+      EXPECT_NE(r.err.find(std::string(error->as_string())), std::string::npos)
+          << id << ": " << r.err;
       ++checked;
       continue;
     }
@@ -76,12 +77,14 @@ protected:
     args.insert(args.begin(), client_binary());
     RunOptions options;
     options.cwd = m_dir.path().string();
-    options.env = {{"VHTASK_NO_AUTOSTART", "1"}, {"VHTASK_SOCKET", (m_dir.path() / "none.sock").string()}};
+    options.env = {{"VHTASK_NO_AUTOSTART", "1"},
+                   {"VHTASK_SOCKET", (m_dir.path() / "none.sock").string()}};
     return run_process(args, options);
   }
   std::string grid_of(int n) {
-    return m_dir.write("big.yaml", "parameters:\n  - name: n\n    style: linear\n    rules: {start: 1, end: " +
-                                       std::to_string(n) + ", step: 1}\n");
+    return m_dir.write("big.yaml",
+                       "parameters:\n  - name: n\n    style: linear\n    rules: {start: 1, end: " +
+                           std::to_string(n) + ", step: 1}\n");
   }
   TempDir m_dir;
   std::string m_yaml;
@@ -98,10 +101,12 @@ TEST_F(DryRunProject, TextOutputIsCountThenIndexTabCommand) {
 }
 
 TEST_F(DryRunProject, ParamFixesAValueAndConflictsWithTheGrid) {
-  const auto fixed = vhtask({"start", "train", "--grid", grid_of(2), "--param", "lr=0.5", "--dry-run"});
+  const auto fixed =
+      vhtask({"start", "train", "--grid", grid_of(2), "--param", "lr=0.5", "--dry-run"});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
   EXPECT_NE(fixed.out.find("1\tpython train.py --lr=0.5 --n=2\n"), std::string::npos) << fixed.out;
-  const auto conflict = vhtask({"start", "train", "--grid", grid_of(2), "--param", "n=5", "--dry-run"});
+  const auto conflict =
+      vhtask({"start", "train", "--grid", grid_of(2), "--param", "n=5", "--dry-run"});
   EXPECT_EQ(conflict.exit_code, 2);
   EXPECT_NE(conflict.err.find("'n'"), std::string::npos) << conflict.err;
   EXPECT_EQ(conflict.out, "");
@@ -129,18 +134,19 @@ TEST_F(DryRunProject, BayesianTasksSayTheyAreNotSupported) {
 }
 
 TEST_F(DryRunProject, RecordedSeedReproducesARandomSearch) {
-  const std::string grid = m_dir.write("random.yaml",
-                                       "type: random_search\n"
-                                       "execution-count: 5\n"
-                                       "parameters:\n"
-                                       "  - name: lr\n"
-                                       "    style: random\n"
-                                       "    rules: {min: 0.001, max: 0.002, distribution: loguniform}\n");
+  const std::string grid =
+      m_dir.write("random.yaml",
+                  "type: random_search\n"
+                  "execution-count: 5\n"
+                  "parameters:\n"
+                  "  - name: lr\n"
+                  "    style: random\n"
+                  "    rules: {min: 0.001, max: 0.002, distribution: loguniform}\n");
   const auto first = vhtask({"start", "train", "--grid", grid, "--dry-run", "--json"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const auto seed = json::parse(first.out).at("seed").to_number<std::uint64_t>();
-  const auto again = vhtask({"start", "train", "--grid", grid, "--dry-run", "--json", "--seed",
-                             std::to_string(seed)});
+  const auto again = vhtask(
+      {"start", "train", "--grid", grid, "--dry-run", "--json", "--seed", std::to_string(seed)});
   EXPECT_EQ(again.out, first.out);
 }
 

@@ -9,9 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
-#include <signal.h>
-
 #include <fstream>
+#include <signal.h>
 #include <thread>
 
 namespace vhtask::test {
@@ -186,7 +185,8 @@ std::vector<pid_t> daemons_using(const std::string& state_dir) {
     }
     std::ifstream in("/proc/" + name + "/cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find("vhtaskd") != std::string::npos && cmdline.find(state_dir) != std::string::npos) {
+    if (cmdline.find("vhtaskd") != std::string::npos &&
+        cmdline.find(state_dir) != std::string::npos) {
       pids.push_back(std::stoi(name));
     }
   }

@@ -25,7 +25,8 @@ TEST(CliLint, EveryMalformedFileExitsTwoNamingItsLine) {
     EXPECT_FALSE(r.timed_out) << c.file;
     EXPECT_EQ(r.exit_code, 2) << c.file << "\n" << r.out << r.err;
     const std::string where = path + ":" + std::to_string(c.line) + ":";
-    EXPECT_NE(r.out.find(where), std::string::npos) << c.file << " lacks " << where << "\n" << r.out;
+    EXPECT_NE(r.out.find(where), std::string::npos) << c.file << " lacks " << where << "\n"
+                                                    << r.out;
     EXPECT_NE(r.out.find(": error: "), std::string::npos) << c.file;
     EXPECT_NE(r.out.find(c.substring), std::string::npos) << c.file << "\n" << r.out;
   }
@@ -37,7 +38,8 @@ TEST(CliLint, DeepNestingAndHugeFilesAreErrorsNotCrashes) {
   const std::string big_text = [] {
     std::string s = "- step:\n    name: big\n    image: x\n    command: [";
     while (s.size() < 10 * 1024 * 1024) {
-      s += "\"echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", ";
+      s += "\"echo "
+           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", ";
     }
     return s + "\n";  // the flow sequence is never closed
   }();
@@ -53,7 +55,8 @@ TEST(CliLint, DeepNestingAndHugeFilesAreErrorsNotCrashes) {
 }
 
 TEST(CliLint, CleanFileExitsZeroAndWarningsExitOne) {
-  const auto clean = run_process({client_binary(), "lint", "-f", source_dir() + "/examples/valohai.yaml"});
+  const auto clean =
+      run_process({client_binary(), "lint", "-f", source_dir() + "/examples/valohai.yaml"});
   EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
   EXPECT_EQ(clean.out, "");
   TempDir dir;

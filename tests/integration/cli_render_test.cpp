@@ -10,7 +10,9 @@
 namespace vhtask::test {
 namespace {
 
-std::string examples_file() { return source_dir() + "/examples/valohai.yaml"; }
+std::string examples_file() {
+  return source_dir() + "/examples/valohai.yaml";
+}
 
 TEST(CliRender, ExampleRendersTheSeedCommand) {
   const auto r = run_process({client_binary(), "render", "train", "-f", examples_file()});

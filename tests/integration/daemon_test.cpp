@@ -5,15 +5,15 @@
 #include "tests/support/test_paths.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <signal.h>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace vhtask::test {
 namespace {
@@ -28,8 +28,12 @@ json::object start_params(const std::string& command, int count, std::optional<i
                      "\"\n    parameters:\n      - name: i\n        type: integer\n";
   std::string grid = "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
                      std::to_string(count - 1) + ", step: 1}\n";
-  json::object params{{"config_text", yaml}, {"config_file", "valohai.yaml"}, {"step", "s"},
-                      {"grid_text", grid},    {"grid_file", "grid.yaml"},     {"cwd", cwd},
+  json::object params{{"config_text", yaml},
+                      {"config_file", "valohai.yaml"},
+                      {"step", "s"},
+                      {"grid_text", grid},
+                      {"grid_file", "grid.yaml"},
+                      {"cwd", cwd},
                       {"env", json::object{{"PATH", "/usr/bin:/bin"}}}};
   if (parallel) {
     params["parallel"] = *parallel;
@@ -77,7 +81,10 @@ TEST(Daemon, TwoHundredExecutionsUnderALimitOfFourRecordEveryOutcome) {
   EXPECT_EQ(counts.at("error").as_int64(), 133);
 
   // Intervals as the children saw them.
-  struct Interval { long long start, end; int slot; };
+  struct Interval {
+    long long start, end;
+    int slot;
+  };
   std::vector<Interval> runs;
   const auto status = result_of(rpc->call("status", {{"task", task}}));
   for (const auto& item : status.at("executions").as_array()) {
@@ -141,9 +148,8 @@ TEST(Daemon, StopReachesGrandchildren) {
   DaemonHarness daemon;
   ASSERT_TRUE(daemon.start()) << daemon.log();
   auto rpc = daemon.connect();
-  const auto task = start_task(
-      *rpc, start_params("sh -c 'sleep 100 & echo grandchild $!; wait'", 1, std::nullopt,
-                         daemon.dir().path().string()));
+  const auto task = start_task(*rpc, start_params("sh -c 'sleep 100 & echo grandchild $!; wait'", 1,
+                                                  std::nullopt, daemon.dir().path().string()));
   // Follow the log until the grandchild's pid shows up.
   const auto status = result_of(rpc->call("status", {{"task", task}}));
   const auto exec = status.at("executions").at(0).at("id").as_int64();
@@ -155,7 +161,8 @@ TEST(Daemon, StopReachesGrandchildren) {
     ASSERT_TRUE(message) << "no output before the deadline";
     if (message->contains("params")) {
       text += message->at("params").at("text").as_string();
-      if (const auto at = text.find("grandchild "); at != std::string::npos && text.find('\n', at) != std::string::npos) {
+      if (const auto at = text.find("grandchild ");
+          at != std::string::npos && text.find('\n', at) != std::string::npos) {
         grandchild = std::stoi(text.substr(at + 11));
       }
     }
@@ -191,13 +198,15 @@ TEST(Daemon, BadMessagesGetErrorsAndTheConnectionKeepsWorking) {
   expect_error(-32007);
   rpc->send_raw("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"frobnicate\"}\n");
   expect_error(-32601);
-  rpc->send_raw("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"show\",\"params\":{\"execution\":\"x\"}}\n");
+  rpc->send_raw(
+      "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"show\",\"params\":{\"execution\":\"x\"}}\n");
   expect_error(-32602);
   rpc->send_raw("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"status\",\"params\":[1]}\n");
   expect_error(-32602);
   rpc->send_raw("[1,2]\n");
   expect_error(-32600);
-  rpc->send_raw("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"show\",\"params\":{\"execution\":999}}\n");
+  rpc->send_raw(
+      "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"show\",\"params\":{\"execution\":999}}\n");
   expect_error(-32000);
   const auto version = rpc->call("version", {});
   ASSERT_TRUE(version);
@@ -209,12 +218,14 @@ TEST(Daemon, InvalidStartRecordsNothing) {
   ASSERT_TRUE(daemon.start()) << daemon.log();
   auto rpc = daemon.connect();
   auto params = start_params("echo {parameters}", 3, std::nullopt, "/tmp");
-  params["grid_text"] = "parameters:\n  - name: i\n    style: linear\n    rules: {start: 5, end: 1, step: 1}\n";
+  params["grid_text"] =
+      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 5, end: 1, step: 1}\n";
   const auto response = rpc->call("start", params);
   ASSERT_TRUE(response && response->contains("error"));
   const std::string message(response->at("error").at("message").as_string());
   EXPECT_NE(message.find("grid.yaml:4:"), std::string::npos) << message;
-  EXPECT_NE(message.find("End must be greater than or equal to start"), std::string::npos) << message;
+  EXPECT_NE(message.find("End must be greater than or equal to start"), std::string::npos)
+      << message;
   EXPECT_EQ(sqlite(daemon.db(), "SELECT count(*) FROM tasks"), "0\n");
 }
 
@@ -226,8 +237,8 @@ TEST(Daemon, PrivateFilesAndOneDaemonPerStateDir) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   ASSERT_EQ(::stat(daemon.socket().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  const auto second = run_process({daemon_binary(), "--foreground", "--state-dir", daemon.state_dir(),
-                                   "--socket", daemon.socket() + "2"});
+  const auto second = run_process({daemon_binary(), "--foreground", "--state-dir",
+                                   daemon.state_dir(), "--socket", daemon.socket() + "2"});
   EXPECT_NE(second.exit_code, 0);
   EXPECT_NE(second.err.find("another vhtaskd"), std::string::npos) << second.err;
   EXPECT_NE(second.err.find(daemon.state_dir()), std::string::npos) << second.err;
@@ -274,7 +285,8 @@ TEST(Daemon, OnChildErrorPolicies) {
   };
   for (const auto& [policy, outcome] : expected) {
     auto params = start_params(command, 4, 1, "/tmp");
-    params["grid_text"] = std::string(params["grid_text"].as_string()) + "on-child-error: " + policy + "\n";
+    params["grid_text"] =
+        std::string(params["grid_text"].as_string()) + "on-child-error: " + policy + "\n";
     const auto task = start_task(*rpc, params);
     const auto summary = wait_task(*rpc, task);
     EXPECT_EQ(summary.at("state").as_string(), outcome.first) << policy;
@@ -286,15 +298,18 @@ TEST(Daemon, SchemaReadmeQueriesRunOnARealDatabase) {
   DaemonHarness daemon;
   ASSERT_TRUE(daemon.start()) << daemon.log();
   auto rpc = daemon.connect();
-  const auto task = start_task(*rpc, start_params("exit $(({parameter-value:i} % 2))", 6, 2, "/tmp"));
+  const auto task =
+      start_task(*rpc, start_params("exit $(({parameter-value:i} % 2))", 6, 2, "/tmp"));
   wait_task(*rpc, task);
   ASSERT_EQ(daemon.stop(), 0);
-  const auto r = run_process({"sqlite3", "-readonly", daemon.db(), ".read " + source_dir() + "/schema/examples.sql"});
+  const auto r = run_process(
+      {"sqlite3", "-readonly", daemon.db(), ".read " + source_dir() + "/schema/examples.sql"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(sqlite(daemon.db(), "PRAGMA integrity_check"), "ok\n");
-  EXPECT_EQ(sqlite(daemon.db(), "SELECT state, count(*) FROM executions GROUP BY state ORDER BY state"),
-            "complete|3\nerror|3\n");
+  EXPECT_EQ(
+      sqlite(daemon.db(), "SELECT state, count(*) FROM executions GROUP BY state ORDER BY state"),
+      "complete|3\nerror|3\n");
 }
 
 }  // namespace

@@ -37,17 +37,23 @@ TEST(Reliability, ThirtyDaemonCrashesLoseNothing) {
   ASSERT_TRUE(daemon.start({"--parallel", "8"})) << daemon.log();
   const std::string yaml =
       "- step:\n    name: s\n    image: busybox\n"
-      "    command: 'echo code $(({parameter-value:i} % 5)); sleep 0.0$(({parameter-value:i} % 7)); "
+      "    command: 'echo code $(({parameter-value:i} % 5)); sleep 0.0$(({parameter-value:i} % "
+      "7)); "
       "exit $(({parameter-value:i} % 5))'\n"
       "    parameters:\n      - name: i\n        type: integer\n";
-  const std::string grid = "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
-                           std::to_string(k_count - 1) + ", step: 1}\n";
+  const std::string grid =
+      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
+      std::to_string(k_count - 1) + ", step: 1}\n";
   std::int64_t task = 0;
   {
     auto rpc = daemon.connect();
-    const auto started = rpc->call("start", {{"config_text", yaml}, {"step", "s"}, {"grid_text", grid},
-                                             {"cwd", "/tmp"}, {"env", json::object{{"PATH", "/usr/bin:/bin"}}}});
-    ASSERT_TRUE(started && started->contains("result")) << (started ? json::serialize(*started) : "");
+    const auto started = rpc->call("start", {{"config_text", yaml},
+                                             {"step", "s"},
+                                             {"grid_text", grid},
+                                             {"cwd", "/tmp"},
+                                             {"env", json::object{{"PATH", "/usr/bin:/bin"}}}});
+    ASSERT_TRUE(started && started->contains("result"))
+        << (started ? json::serialize(*started) : "");
     task = started->at("result").at("task").as_int64();
   }
   std::mt19937 random(12345);
@@ -57,8 +63,8 @@ TEST(Reliability, ThirtyDaemonCrashesLoseNothing) {
     ASSERT_TRUE(rpc->connected());
     const auto first = rpc->call("status", {{"task", task}, {"limit", 1}});
     ASSERT_TRUE(first && first->contains("result"));
-    const std::int64_t target = ended(first->at("result").as_object()) +
-                                std::uniform_int_distribution<int>(1, 40)(random);
+    const std::int64_t target =
+        ended(first->at("result").as_object()) + std::uniform_int_distribution<int>(1, 40)(random);
     if (target >= k_count) {
       break;
     }
@@ -81,9 +87,10 @@ TEST(Reliability, ThirtyDaemonCrashesLoseNothing) {
 
   // Every index has exactly one row (no reruns were asked for), in a final state, with the exit
   // code the command really returned (it printed it), and ran once (one "code" line in its log).
-  const auto r = run_process({"sqlite3", "-readonly", daemon.db(),
-                              "SELECT idx, attempt, state, ifnull(exit_code, ''), ifnull(log_path, ''), "
-                              "ifnull(reason, '') FROM executions ORDER BY idx"});
+  const auto r =
+      run_process({"sqlite3", "-readonly", daemon.db(),
+                   "SELECT idx, attempt, state, ifnull(exit_code, ''), ifnull(log_path, ''), "
+                   "ifnull(reason, '') FROM executions ORDER BY idx"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream rows(r.out);
   std::string line;
@@ -120,7 +127,8 @@ TEST(Reliability, ThirtyDaemonCrashesLoseNothing) {
   }
   EXPECT_EQ(seen, k_count);
   EXPECT_EQ(crashed, 0);
-  const auto integrity = run_process({"sqlite3", "-readonly", daemon.db(), "PRAGMA integrity_check"});
+  const auto integrity =
+      run_process({"sqlite3", "-readonly", daemon.db(), "PRAGMA integrity_check"});
   EXPECT_EQ(integrity.out, "ok\n");
 }
 
@@ -131,15 +139,20 @@ TEST(Reliability, ARestartLeavesRunningExecutionsAndLogsCanBeFollowedAgain) {
   const std::string go = (daemon.dir().path() / "go").string();
   const std::string yaml =
       "- step:\n    name: s\n    image: busybox\n"
-      "    command: 'echo before {parameter-value:i}; while [ ! -e " + go +
+      "    command: 'echo before {parameter-value:i}; while [ ! -e " +
+      go +
       " ]; do sleep 0.05; done; echo after {parameter-value:i}'\n"
       "    parameters:\n      - name: i\n        type: integer\n";
-  const std::string grid = "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 7, step: 1}\n";
+  const std::string grid =
+      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 7, step: 1}\n";
   std::int64_t task = 0;
   {
     auto rpc = daemon.connect();
-    const auto started = rpc->call("start", {{"config_text", yaml}, {"step", "s"}, {"grid_text", grid},
-                                             {"cwd", "/tmp"}, {"env", json::object{{"PATH", "/usr/bin:/bin"}}}});
+    const auto started = rpc->call("start", {{"config_text", yaml},
+                                             {"step", "s"},
+                                             {"grid_text", grid},
+                                             {"cwd", "/tmp"},
+                                             {"env", json::object{{"PATH", "/usr/bin:/bin"}}}});
     ASSERT_TRUE(started && started->contains("result"));
     task = started->at("result").at("task").as_int64();
     // All eight are running once each has printed "before".
@@ -167,7 +180,8 @@ TEST(Reliability, ARestartLeavesRunningExecutionsAndLogsCanBeFollowedAgain) {
   std::vector<std::int64_t> follows;
   for (const auto& row : status->at("result").at("executions").as_array()) {
     EXPECT_EQ(row.at("state").as_string(), "started") << json::serialize(row);
-    follows.push_back(rpc->send("logs", {{"execution", row.at("id").as_int64()}, {"follow", true}}));
+    follows.push_back(
+        rpc->send("logs", {{"execution", row.at("id").as_int64()}, {"follow", true}}));
   }
   ASSERT_EQ(follows.size(), 8u);
   std::ofstream(go).put('\n');

@@ -2,18 +2,17 @@
 
 #include "tests/support/test_paths.h"
 
+#include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <poll.h>
 #include <signal.h>
+#include <sstream>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace vhtask::test {
 
@@ -50,7 +49,8 @@ DaemonHarness::~DaemonHarness() {
   }
 }
 
-bool DaemonHarness::start(const std::vector<std::string>& extra, std::chrono::milliseconds deadline) {
+bool DaemonHarness::start(const std::vector<std::string>& extra,
+                          std::chrono::milliseconds deadline) {
   // The readiness socket: a datagram socket the daemon's sd_notify() writes to.
   const std::string notify_path = (m_dir.path() / ("notify" + std::to_string(m_runs++))).string();
   const int notify_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -61,8 +61,8 @@ bool DaemonHarness::start(const std::vector<std::string>& extra, std::chrono::mi
     ::close(notify_fd);
     return false;
   }
-  std::vector<std::string> args{daemon_binary(), "--foreground", "--state-dir", m_state_dir,
-                                "--socket", m_socket};
+  std::vector<std::string> args{daemon_binary(), "--foreground", "--state-dir",
+                                m_state_dir,     "--socket",     m_socket};
   args.insert(args.end(), extra.begin(), extra.end());
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -154,10 +154,13 @@ std::string DaemonHarness::log() const {
   return out.str();
 }
 
-std::unique_ptr<RpcClient> DaemonHarness::connect() const { return std::make_unique<RpcClient>(m_socket); }
+std::unique_ptr<RpcClient> DaemonHarness::connect() const {
+  return std::make_unique<RpcClient>(m_socket);
+}
 
 std::vector<std::pair<std::string, std::string>> DaemonHarness::client_env() const {
-  return {{"VHTASK_SOCKET", m_socket}, {"VHTASK_STATE_DIR", m_state_dir}, {"VHTASK_NO_AUTOSTART", "1"}};
+  return {
+      {"VHTASK_SOCKET", m_socket}, {"VHTASK_STATE_DIR", m_state_dir}, {"VHTASK_NO_AUTOSTART", "1"}};
 }
 
 }  // namespace vhtask::test

@@ -8,11 +8,10 @@
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace vhtask::test {

@@ -6,7 +6,9 @@
 
 namespace vhtask::test {
 
-std::string malformed_dir() { return data_dir() + "/malformed"; }
+std::string malformed_dir() {
+  return data_dir() + "/malformed";
+}
 
 std::vector<MalformedCase> malformed_corpus() {
   std::vector<MalformedCase> out;

@@ -1,11 +1,10 @@
 #include "tests/support/rpc_client.h"
 
+#include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <cstring>
 
 namespace vhtask::test {
 
@@ -40,7 +39,8 @@ bool RpcClient::send_raw(const std::string& bytes) {
 
 std::int64_t RpcClient::send(const std::string& method, boost::json::object params) {
   const std::int64_t id = m_next_id++;
-  boost::json::object request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+  boost::json::object request{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
   send_raw(boost::json::serialize(request) + "\n");
   return id;
 }
@@ -76,8 +76,8 @@ std::optional<boost::json::object> RpcClient::next_message(std::chrono::millisec
   }
 }
 
-std::optional<boost::json::object> RpcClient::wait_response(std::int64_t id, std::chrono::milliseconds deadline,
-                                                            std::vector<boost::json::object>* notes) {
+std::optional<boost::json::object> RpcClient::wait_response(
+    std::int64_t id, std::chrono::milliseconds deadline, std::vector<boost::json::object>* notes) {
   const auto until = std::chrono::steady_clock::now() + deadline;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -96,7 +96,8 @@ std::optional<boost::json::object> RpcClient::wait_response(std::int64_t id, std
   }
 }
 
-std::optional<boost::json::object> RpcClient::call(const std::string& method, boost::json::object params,
+std::optional<boost::json::object> RpcClient::call(const std::string& method,
+                                                   boost::json::object params,
                                                    std::chrono::milliseconds deadline) {
   return wait_response(send(method, std::move(params)), deadline);
 }

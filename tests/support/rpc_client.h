@@ -27,15 +27,17 @@ public:
   bool send_raw(const std::string& bytes);
   // Sends {"jsonrpc":"2.0","id":ID,"method":M,"params":P} and returns the response with that id
   // (the whole message object), or nullopt at the deadline or on EOF.
-  std::optional<boost::json::object> call(const std::string& method, boost::json::object params,
-                                          std::chrono::milliseconds deadline = std::chrono::seconds(30));
+  std::optional<boost::json::object> call(
+      const std::string& method, boost::json::object params,
+      std::chrono::milliseconds deadline = std::chrono::seconds(30));
   // Sends a request without waiting; returns its id.
   std::int64_t send(const std::string& method, boost::json::object params);
   // The next message (response or notification), or nullopt at the deadline / EOF.
   std::optional<boost::json::object> next_message(std::chrono::milliseconds deadline);
   // Reads messages until the response to `id`; notifications seen meanwhile go to `notes`.
-  std::optional<boost::json::object> wait_response(std::int64_t id, std::chrono::milliseconds deadline,
-                                                   std::vector<boost::json::object>* notes = nullptr);
+  std::optional<boost::json::object> wait_response(
+      std::int64_t id, std::chrono::milliseconds deadline,
+      std::vector<boost::json::object>* notes = nullptr);
 
 private:
   int m_fd = -1;

@@ -1,14 +1,13 @@
 #include "tests/support/subprocess.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 
 extern char** environ;
 
@@ -108,8 +107,8 @@ RunResult run_process(const std::vector<std::string>& argv, const RunOptions& op
       }
     }
     if (in_fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
-      const ssize_t n = write(in_fd, options.stdin_text.data() + written,
-                              options.stdin_text.size() - written);
+      const ssize_t n =
+          write(in_fd, options.stdin_text.data() + written, options.stdin_text.size() - written);
       if (n > 0) {
         written += static_cast<size_t>(n);
       }

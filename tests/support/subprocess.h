@@ -19,9 +19,9 @@ struct RunResult {
 };
 
 struct RunOptions {
-  std::string stdin_text;                       // written to the child's stdin, then closed
-  std::map<std::string, std::string> env;       // added to (or replacing in) the environment
-  std::string cwd;                              // empty: the test's cwd
+  std::string stdin_text;                  // written to the child's stdin, then closed
+  std::map<std::string, std::string> env;  // added to (or replacing in) the environment
+  std::string cwd;                         // empty: the test's cwd
   std::chrono::milliseconds deadline{30'000};
 };
 

@@ -17,10 +17,18 @@ std::string from_env_or(const char* name, const char* fallback) {
 
 }  // namespace
 
-std::string data_dir() { return VHTASK_TEST_DATA_DIR; }
-std::string source_dir() { return VHTASK_SOURCE_DIR; }
-std::string client_binary() { return from_env_or("VHTASK_CLIENT_BINARY", VHTASK_CLIENT_BINARY); }
-std::string daemon_binary() { return from_env_or("VHTASK_DAEMON_BINARY", VHTASK_DAEMON_BINARY); }
+std::string data_dir() {
+  return VHTASK_TEST_DATA_DIR;
+}
+std::string source_dir() {
+  return VHTASK_SOURCE_DIR;
+}
+std::string client_binary() {
+  return from_env_or("VHTASK_CLIENT_BINARY", VHTASK_CLIENT_BINARY);
+}
+std::string daemon_binary() {
+  return from_env_or("VHTASK_DAEMON_BINARY", VHTASK_DAEMON_BINARY);
+}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -37,8 +37,8 @@ bool run_until(boost::asio::io_context& io, Predicate done, std::chrono::millise
     if (io.stopped()) {
       io.restart();
     }
-    const auto slice = std::min<std::chrono::steady_clock::duration>(
-        deadline - now, std::chrono::milliseconds(50));
+    const auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now,
+                                                                     std::chrono::milliseconds(50));
     if (io.run_one_for(slice) == 0 && io.stopped()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // no work queued at all
     }

@@ -2,6 +2,7 @@
 // random steps: same commands, same errors, the same JSON as the dry run used to build.
 
 #include "common/command_renderer.h"
+
 #include "common/json_text.h"
 #include "common/render.h"
 #include "tests/unit/common/reference_render.h"
@@ -59,8 +60,9 @@ TEST(CommandRenderer, RendersLikeRenderCommand) {
   tags.multiple = MultipleMode::repeat;
   auto fast = param("fast", ParameterType::flag);
   fast.default_value = Value(true);
-  const Step s = step_with({"#!/bin/bash", "  python train.py {parameters}  ", "", "echo {parameter-value:lr}"},
-                           {lr, tags, fast});
+  const Step s = step_with(
+      {"#!/bin/bash", "  python train.py {parameters}  ", "", "echo {parameter-value:lr}"},
+      {lr, tags, fast});
   const CommandRenderer renderer(s);
   const ParameterValues given = {{"tag", Value(ValueList{Value("a b"), Value("it's")})}};
   EXPECT_EQ(renderer.render(given).value(),
@@ -181,19 +183,63 @@ public:
   }
 
   Step step() {
-    static const std::vector<std::string> k_templates = {
-        "--{name}={v}", "-{name} {v}", "{v}", "--{name}={v:.3f}", "{value:>6}", "{name}:{v:x}",
-        "{{{v}}}", "--{nme}={v}", "{v}}", "{v", "{v!r}", "{{literal}}", "  spaced   {v}  out ",
-        "{name:d}", "{v:e} {v:,}", "{v:s}", "", "{v}{v}", "a'b{v}", "{v:.2%}", "{v:c}",
-        "{name:>10}={v:<5}|", "{v:{w}}", "{v:}", "{}", "x}}y{{"};
+    static const std::vector<std::string> k_templates = {"--{name}={v}",
+                                                         "-{name} {v}",
+                                                         "{v}",
+                                                         "--{name}={v:.3f}",
+                                                         "{value:>6}",
+                                                         "{name}:{v:x}",
+                                                         "{{{v}}}",
+                                                         "--{nme}={v}",
+                                                         "{v}}",
+                                                         "{v",
+                                                         "{v!r}",
+                                                         "{{literal}}",
+                                                         "  spaced   {v}  out ",
+                                                         "{name:d}",
+                                                         "{v:e} {v:,}",
+                                                         "{v:s}",
+                                                         "",
+                                                         "{v}{v}",
+                                                         "a'b{v}",
+                                                         "{v:.2%}",
+                                                         "{v:c}",
+                                                         "{name:>10}={v:<5}|",
+                                                         "{v:{w}}",
+                                                         "{v:}",
+                                                         "{}",
+                                                         "x}}y{{"};
     static const std::vector<std::string> k_flag_templates = {
         "--{name}", "--no-{name}", "-t {v}", "{v:d}", "{bad}", "", "{v:>7}"};
-    static const std::vector<std::string> k_fragments = {
-        "python train.py", " ", "{parameters}", "{params}", "{parameter:a}", "{parameter:lr}",
-        "{parameter:none}", "{parameter-value:a}", "{parameter-value:Zeta}", "{source-path}",
-        "{PARAMETERS}", "{ parameters }", "${HOME}", "awk '{print $1}'", "{", "}", "{}", "{}}",
-        "{param\neters}", "#!", "#!/bin/sh", "  ", "\t", "\n", "&&", "{parameter:dup}",
-        "{parameter-value:dup}", "{{parameters}}", "{parameter:}"};
+    static const std::vector<std::string> k_fragments = {"python train.py",
+                                                         " ",
+                                                         "{parameters}",
+                                                         "{params}",
+                                                         "{parameter:a}",
+                                                         "{parameter:lr}",
+                                                         "{parameter:none}",
+                                                         "{parameter-value:a}",
+                                                         "{parameter-value:Zeta}",
+                                                         "{source-path}",
+                                                         "{PARAMETERS}",
+                                                         "{ parameters }",
+                                                         "${HOME}",
+                                                         "awk '{print $1}'",
+                                                         "{",
+                                                         "}",
+                                                         "{}",
+                                                         "{}}",
+                                                         "{param\neters}",
+                                                         "#!",
+                                                         "#!/bin/sh",
+                                                         "  ",
+                                                         "\t",
+                                                         "\n",
+                                                         "&&",
+                                                         "{parameter:dup}",
+                                                         "{parameter-value:dup}",
+                                                         "{{parameters}}",
+                                                         "{parameter:}"};
     Step s;
     s.name = "train";
     const int params = std::uniform_int_distribution<int>(0, 5)(m_rng);
@@ -206,8 +252,8 @@ public:
         p.pass_true_as = maybe(0.3, k_flag_templates);
         p.pass_false_as = maybe(0.3, k_flag_templates);
       }
-      p.multiple = pick<MultipleMode>({MultipleMode::none, MultipleMode::none,
-                                       MultipleMode::repeat, MultipleMode::separate});
+      p.multiple = pick<MultipleMode>(
+          {MultipleMode::none, MultipleMode::none, MultipleMode::repeat, MultipleMode::separate});
       p.multiple_separator = pick<std::string>({",", ";", " ", "", "::"});
       if (chance(0.5)) {
         p.default_value = value();

@@ -1,8 +1,9 @@
 // The malformed-file corpus: tests/data/malformed/*.yaml, one concept each, with the line and a
 // message substring of the first error listed in tests/data/malformed/EXPECTED.txt.
 
-#include "common/config_loader.h"
 #include "tests/support/malformed_corpus.h"
+
+#include "common/config_loader.h"
 #include "tests/support/test_paths.h"
 
 #include <gtest/gtest.h>

@@ -16,7 +16,9 @@ Parameter param(std::string name, ParameterType type) {
   return p;
 }
 
-std::string error_of(const Result<Value>& r) { return r ? "<ok>" : r.error().message; }
+std::string error_of(const Result<Value>& r) {
+  return r ? "<ok>" : r.error().message;
+}
 
 TEST(ConvertText, Integer) {
   const auto p = param("n", ParameterType::integer);
@@ -98,8 +100,8 @@ TEST(ValidateValues, EveryMessage) {
   auto required2 = param("req2", ParameterType::integer);
   auto optional = param("opt2", ParameterType::integer);
   optional.optional = true;
-  const Step s = step_of({lo, hi, choice, single, required, required2, optional,
-                          param("flag", ParameterType::flag)});
+  const Step s = step_of(
+      {lo, hi, choice, single, required, required2, optional, param("flag", ParameterType::flag)});
   const ParameterValues values{{"lo", Value(0)},
                                {"hi", Value(0.75)},
                                {"opt", Value("rmsprop")},
@@ -120,8 +122,8 @@ TEST(EffectiveValues, DefaultsThenGiven) {
   auto m = param("m", ParameterType::integer);
   m.multiple = MultipleMode::separate;
   m.default_value = Value(3);
-  const auto v = effective_values(step_of({a, m, param("b", ParameterType::string)}),
-                                  {{"b", Value("x")}});
+  const auto v =
+      effective_values(step_of({a, m, param("b", ParameterType::string)}), {{"b", Value("x")}});
   EXPECT_TRUE(v.at("a").is_int());
   EXPECT_EQ(v.at("m").as_list().size(), 1u);
   EXPECT_EQ(v.at("b").as_string(), "x");

@@ -35,7 +35,8 @@ Result<void> walk(std::string_view text, OnLiteral on_literal, OnField on_field)
         i += 2;
         continue;
       }
-      return Error::invalid_argument("single '}' encountered in template '" + std::string(text) + "'");
+      return Error::invalid_argument("single '}' encountered in template '" + std::string(text) +
+                                     "'");
     }
     if (c != '{') {
       on_literal(std::string_view(&text[i], 1));
@@ -91,7 +92,7 @@ std::vector<std::string> split_template_ref(std::string_view text) {
 }
 
 Result<std::string> fill_template_ref(std::string_view piece, const std::string& name,
-                                  const Value& value) {
+                                      const Value& value) {
   std::string out;
   VHTASK_TRY(walk(
       piece, [&](std::string_view literal) { out += literal; },
@@ -101,8 +102,8 @@ Result<std::string> fill_template_ref(std::string_view piece, const std::string&
         } else if (f.name == "value" || f.name == "v") {
           auto formatted = python_format(value, f.spec);
           if (!formatted) {
-            return Error::invalid_argument("template '" + std::string(piece) + "': " +
-                                           formatted.error().message);
+            return Error::invalid_argument("template '" + std::string(piece) +
+                                           "': " + formatted.error().message);
           }
           out += *formatted;
         } else {
@@ -113,8 +114,6 @@ Result<std::string> fill_template_ref(std::string_view piece, const std::string&
       }));
   return out;
 }
-
-
 
 // A flag's truth: bools as they are, flag texts (yes/no/1/0...) by convert_text, numbers by
 // Python truthiness.

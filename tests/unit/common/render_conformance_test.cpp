@@ -20,10 +20,13 @@ struct RenderCase {
 };
 
 // gtest names a failing case by this instead of dumping the struct's bytes.
-void PrintTo(const RenderCase& c, std::ostream* os) { *os << c.id; }
+void PrintTo(const RenderCase& c, std::ostream* os) {
+  *os << c.id;
+}
 
 std::vector<RenderCase> load_cases() {
-  const auto json = boost::json::parse(test::read_file(test::data_dir() + "/conformance/render.json"));
+  const auto json =
+      boost::json::parse(test::read_file(test::data_dir() + "/conformance/render.json"));
   std::vector<RenderCase> out;
   for (const auto& item : json.as_array()) {
     const auto& obj = item.as_object();
@@ -68,7 +71,9 @@ INSTANTIATE_TEST_SUITE_P(Vectors, RenderConformance, ::testing::ValuesIn(load_ca
                            return name;
                          });
 
-TEST(RenderConformanceData, HasEveryVector) { EXPECT_EQ(load_cases().size(), 150u); }
+TEST(RenderConformanceData, HasEveryVector) {
+  EXPECT_EQ(load_cases().size(), 150u);
+}
 
 }  // namespace
 }  // namespace vhtask::common

@@ -90,7 +90,9 @@ TEST(Render, FlagsFollowPassTrueAndFalse) {
   auto custom = param("debug", ParameterType::flag);
   custom.pass_as = "-d {name}";
   const Step s = step_with({"run {parameters}"}, {plain, both, only_true, custom});
-  EXPECT_EQ(render(s, {{"verbose", Value(true)}, {"amp", Value(false)}, {"fast", Value(false)},
+  EXPECT_EQ(render(s, {{"verbose", Value(true)},
+                       {"amp", Value(false)},
+                       {"fast", Value(false)},
                        {"debug", Value(true)}}),
             "run --verbose --amp=off -d debug");
   EXPECT_EQ(render(s, {{"verbose", Value(false)}, {"amp", Value(true)}, {"fast", Value(true)}}),
@@ -129,8 +131,9 @@ TEST(Render, Placeholders) {
                       "{parameter-value:b} | {source-path} | {PARAMETERS} | { parameters} | "
                       "${HOME} | awk '{print $1}'"},
                      {a, b});
-  EXPECT_EQ(render(s), "'--a=x y' | '--a=x y' |  | 'x y' | {parameter-value:b} | {source-path} | "
-                       "{PARAMETERS} | { parameters} | ${HOME} | awk '{print $1}'");
+  EXPECT_EQ(render(s),
+            "'--a=x y' | '--a=x y' |  | 'x y' | {parameter-value:b} | {source-path} | "
+            "{PARAMETERS} | { parameters} | ${HOME} | awk '{print $1}'");
   s.source_path = "src/train me.py";
   s.command = {"python {source-path}"};
   EXPECT_EQ(render(s), "python 'src/train me.py'");
@@ -153,6 +156,20 @@ TEST(Render, UnknownTemplateKeyIsAnErrorNotACrash) {
   const auto r = render_command(s, {{"a", Value("1")}});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("{nme}"), std::string::npos);
+}
+
+TEST(Render, TemplateErrorsOnlyWhenTheParameterHasAValue) {
+  auto a = param("a");
+  a.pass_as = "--{nme}={v}";
+  auto b = param("b", ParameterType::integer);
+  b.pass_as = "--b={v:.2s}";
+  const Step s = step_with({"run {parameters}", "echo {parameter-value:a}"}, {a, b});
+  EXPECT_EQ(render(s), "run && echo {parameter-value:a}");
+  const auto r = render_command(s, {{"b", Value(3)}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "template '--b={v:.2s}': cannot format a int value with spec '.2s': Unknown format "
+            "code 's' for object of type 'int'");
 }
 
 TEST(Render, EscapedBracesInTemplates) {

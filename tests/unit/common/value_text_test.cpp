@@ -1,10 +1,11 @@
 // The appending text forms (value_text.h) and in-place quoting (shell_quote.h) against the
 // allocating forms they must equal byte for byte.
 
+#include "common/value_text.h"
+
 #include "common/json_text.h"
 #include "common/python_format.h"
 #include "common/shell_quote.h"
-#include "common/value_text.h"
 
 #include <gtest/gtest.h>
 
@@ -25,9 +26,28 @@ std::string repr_appended(double d) {
 
 TEST(ValueText, PythonReprMatchesOnEdgesAndRandomBits) {
   const double inf = std::numeric_limits<double>::infinity();
-  for (const double d : {0.0, -0.0, 0.1, 1e16, 1e15, 9999999999999998.0, 1e-4, 1e-5, 0.00012,
-                         1.2e-5, 300.0, 1e22, 1.5e300, 5e-324, -5e-324, 1.7976931348623157e308,
-                         2.2250738585072014e-308, 123456.789, -1e-7, inf, -inf, std::nan(""),
+  for (const double d : {0.0,
+                         -0.0,
+                         0.1,
+                         1e16,
+                         1e15,
+                         9999999999999998.0,
+                         1e-4,
+                         1e-5,
+                         0.00012,
+                         1.2e-5,
+                         300.0,
+                         1e22,
+                         1.5e300,
+                         5e-324,
+                         -5e-324,
+                         1.7976931348623157e308,
+                         2.2250738585072014e-308,
+                         123456.789,
+                         -1e-7,
+                         inf,
+                         -inf,
+                         std::nan(""),
                          -std::nan("")}) {
     EXPECT_EQ(repr_appended(d), python_repr(d)) << d;
   }
@@ -35,16 +55,24 @@ TEST(ValueText, PythonReprMatchesOnEdgesAndRandomBits) {
   for (int i = 0; i < 200000; ++i) {
     const double bits = std::bit_cast<double>(rng());
     ASSERT_EQ(repr_appended(bits), python_repr(bits));
-    const double decimal = static_cast<double>(static_cast<std::int64_t>(rng() % 2000001) - 1000000) /
-                           std::pow(10.0, static_cast<double>(rng() % 24));
+    const auto mantissa = static_cast<std::int64_t>(rng() % 2000001) - 1000000;
+    const double decimal =
+        static_cast<double>(mantissa) / std::pow(10.0, static_cast<double>(rng() % 24));
     ASSERT_EQ(repr_appended(decimal), python_repr(decimal));
   }
 }
 
 TEST(ValueText, PythonStrMatchesToPythonStr) {
   const std::vector<Value> values = {
-      Value(), Value(true), Value(false), Value(0), Value(-42),
-      Value(std::numeric_limits<std::int64_t>::min()), Value(0.5), Value(1e-5), Value("a b"),
+      Value(),
+      Value(true),
+      Value(false),
+      Value(0),
+      Value(-42),
+      Value(std::numeric_limits<std::int64_t>::min()),
+      Value(0.5),
+      Value(1e-5),
+      Value("a b"),
       Value(ValueList{Value("it's"), Value(1), Value(2.0), Value(), Value(ValueList{})})};
   for (const auto& v : values) {
     std::string out = "prefix";
@@ -68,10 +96,22 @@ TEST(ValueText, JsonStringEscapesLikeBoost) {
 TEST(ValueText, JsonValueMatchesDumpJsonOfToJson) {
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<Value> values = {
-      Value(),        Value(true),       Value(false),       Value(0),
-      Value(-7),      Value(0.0),        Value(-0.0),        Value(1e16),
-      Value(1e-5),    Value(inf),        Value(-inf),        Value(std::nan("")),
-      Value("\"q\""), Value("tab\t\x1f"), Value("h\xc3\xa9"), Value(ValueList{}),
+      Value(),
+      Value(true),
+      Value(false),
+      Value(0),
+      Value(-7),
+      Value(0.0),
+      Value(-0.0),
+      Value(1e16),
+      Value(1e-5),
+      Value(inf),
+      Value(-inf),
+      Value(std::nan("")),
+      Value("\"q\""),
+      Value("tab\t\x1f"),
+      Value("h\xc3\xa9"),
+      Value(ValueList{}),
       Value(ValueList{Value(1), Value(inf), Value("x"), Value(), Value(false), Value(0.25)})};
   for (const auto& v : values) {
     std::string out;
@@ -81,8 +121,9 @@ TEST(ValueText, JsonValueMatchesDumpJsonOfToJson) {
 }
 
 TEST(ShellQuoteInPlace, MatchesShellQuote) {
-  const std::vector<std::string> words = {"", "plain", "a b", "it's", "''", "'", "x'y'z",
-                                          "--a=1.5", "h\xc3\xa9", "$HOME", "a\nb", "@%+=:,./-_"};
+  const std::vector<std::string> words = {"",          "plain", "a b",   "it's",
+                                          "''",        "'",     "x'y'z", "--a=1.5",
+                                          "h\xc3\xa9", "$HOME", "a\nb",  "@%+=:,./-_"};
   for (const auto& w : words) {
     std::string tail = "pre ";
     tail += w;

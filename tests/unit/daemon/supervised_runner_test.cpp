@@ -9,25 +9,26 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <signal.h>
 #include <stdexcept>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 namespace {
 
 using namespace std::chrono_literals;
 
-bool exists(const std::string& path) { return std::filesystem::exists(path); }
+bool exists(const std::string& path) {
+  return std::filesystem::exists(path);
+}
 
 // Gone, or a zombie nobody reaped yet: either way it runs no more.
 bool not_running(pid_t pid) {
@@ -74,9 +75,8 @@ protected:
 
   std::unique_ptr<SupervisedRunner> make_runner() {
     auto runner = std::make_unique<SupervisedRunner>(m_io, VHTASK_SUPERVISE_BINARY);
-    runner->set_on_exit([this](ExecutionId id, RunOutcome outcome) {
-      m_outcomes.emplace(id, std::move(outcome));
-    });
+    runner->set_on_exit(
+        [this](ExecutionId id, RunOutcome outcome) { m_outcomes.emplace(id, std::move(outcome)); });
     return runner;
   }
 
@@ -96,7 +96,8 @@ protected:
   }
 
   bool wait_for_outcomes(std::size_t count, std::chrono::milliseconds timeout = 10s) {
-    return test::run_until(m_io, [&] { return m_outcomes.size() >= count; }, timeout);
+    return test::run_until(
+        m_io, [&] { return m_outcomes.size() >= count; }, timeout);
   }
 
   const RunOutcome& outcome(ExecutionId id) { return m_outcomes.at(id); }
@@ -141,10 +142,11 @@ TEST_F(SupervisedRunnerTest, TimeLimitIsAnErrorWithAReason) {
 }
 
 TEST_F(SupervisedRunnerTest, EnvironmentParametersAndOwnSession) {
-  auto launch = spec(42, "env | grep -E '^(VH_|VHTASK_|CLIENT_VAR=)' | sort; "
-                         "cat \"$VH_CONFIG_DIR/parameters.json\"; echo; "
-                         "test -d \"$VH_INPUTS_DIR\" && test -d \"$VH_OUTPUTS_DIR\" && echo dirs; "
-                         "cut -d' ' -f6 /proc/$$/stat");
+  auto launch = spec(42,
+                     "env | grep -E '^(VH_|VHTASK_|CLIENT_VAR=)' | sort; "
+                     "cat \"$VH_CONFIG_DIR/parameters.json\"; echo; "
+                     "test -d \"$VH_INPUTS_DIR\" && test -d \"$VH_OUTPUTS_DIR\" && echo dirs; "
+                     "cut -d' ' -f6 /proc/$$/stat");
   launch.slot = 5;
   launch.env["CLIENT_VAR"] = "from client";
   launch.env["VHTASK_SLOT"] = "99";  // replaced by the runner
@@ -161,12 +163,19 @@ TEST_F(SupervisedRunnerTest, EnvironmentParametersAndOwnSession) {
             "VHTASK_EXECUTION_ID=42\n"
             "VHTASK_SLOT=5\n"
             "VHTASK_TASK_ID=7\n"
-            "VH_CONFIG_DIR=" + dir + "/config\n"
-            "VH_INPUTS_DIR=" + dir + "/inputs\n"
-            "VH_OUTPUTS_DIR=" + dir + "/outputs\n"
-            R"({"learning_rate": 0.1, "name": "x"})" "\n"
-            "dirs\n" +
-            std::to_string(*pid) + "\n");
+            "VH_CONFIG_DIR=" +
+                dir +
+                "/config\n"
+                "VH_INPUTS_DIR=" +
+                dir +
+                "/inputs\n"
+                "VH_OUTPUTS_DIR=" +
+                dir +
+                "/outputs\n"
+                R"({"learning_rate": 0.1, "name": "x"})"
+                "\n"
+                "dirs\n" +
+                std::to_string(*pid) + "\n");
   EXPECT_EQ(test::read_file(dir + "/command"), launch.command);
 }
 
@@ -246,10 +255,9 @@ TEST_F(SupervisedRunnerTest, ReattachRefusesAReusedPid) {
   ASSERT_TRUE(start_time);
   const std::string wrong = std::to_string(*start_time + 1);
   const std::string me = std::to_string(getpid());
-  m_temp.write("exec-1/supervisor.json", "{\"supervisor_pid\": " + me +
-                                             ", \"supervisor_start_time\": " + wrong +
-                                             ", \"child_pid\": " + me +
-                                             ", \"child_start_time\": " + wrong + "}\n");
+  m_temp.write("exec-1/supervisor.json",
+               "{\"supervisor_pid\": " + me + ", \"supervisor_start_time\": " + wrong +
+                   ", \"child_pid\": " + me + ", \"child_start_time\": " + wrong + "}\n");
   const auto attached = m_runner->reattach(1, exec_dir(1));
   ASSERT_TRUE(attached);
   EXPECT_FALSE(*attached);

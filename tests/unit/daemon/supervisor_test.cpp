@@ -10,17 +10,16 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <filesystem>
+#include <optional>
 #include <poll.h>
+#include <regex>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <filesystem>
-#include <optional>
-#include <regex>
 
 extern char** environ;
 
@@ -123,10 +122,14 @@ std::string read_if_present(const std::string& path) {
   return text;
 }
 
-bool process_gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+bool process_gone(pid_t pid) {
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 // The first line of the log as a pid (commands below print `$!` first).
-pid_t first_line_pid(const std::string& log) { return static_cast<pid_t>(std::stol(log)); }
+pid_t first_line_pid(const std::string& log) {
+  return static_cast<pid_t>(std::stol(log));
+}
 
 class SupervisorTest : public ::testing::Test {
 protected:
@@ -206,15 +209,14 @@ TEST_F(SupervisorTest, CleanSignalStateOwnProcessGroupCwdAndEnvironment) {
   options.dirty_signals = true;
   options.args = {"--cwd", m_temp.path().string()};
   options.env = {"VHTASK_TEST_VALUE=hello there"};
-  const auto result = run(
-      "grep -E '^Sig(Blk|Ign)' /proc/self/status; cut -d' ' -f5 /proc/$$/stat; pwd; "
-      "echo \"$VHTASK_TEST_VALUE\"",
-      options);
+  const auto result =
+      run("grep -E '^Sig(Blk|Ign)' /proc/self/status; cut -d' ' -f5 /proc/$$/stat; pwd; "
+          "echo \"$VHTASK_TEST_VALUE\"",
+          options);
   EXPECT_EQ(result.at("exit_code"), 0);
   const auto child = read_json(path("supervisor.json")).at("child_pid").to_number<int>();
   EXPECT_EQ(log(), "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n" +
-                       std::to_string(child) + "\n" + m_temp.path().string() +
-                       "\nhello there\n");
+                       std::to_string(child) + "\n" + m_temp.path().string() + "\nhello there\n");
 }
 
 TEST_F(SupervisorTest, TimeLimitStopsTheCommand) {
@@ -243,8 +245,8 @@ TEST_F(SupervisorTest, SteadyOutputKeepsTheNoOutputTimerAtBay) {
 TEST_F(SupervisorTest, SigtermStopsTheGroupAndGrandchildren) {
   const pid_t pid = start("sleep 100 & echo $!; wait");
   ASSERT_TRUE(test::wait_until([&] { return log().find('\n') != std::string::npos; }, 5s));
-  ASSERT_TRUE(test::wait_until([&] { return std::filesystem::exists(path("supervisor.json")); },
-                               5s));
+  ASSERT_TRUE(
+      test::wait_until([&] { return std::filesystem::exists(path("supervisor.json")); }, 5s));
   const pid_t grandchild = first_line_pid(log());
   // supervisor.json identifies both live processes by pid and start time.
   const auto record = read_json(path("supervisor.json"));
@@ -284,7 +286,8 @@ TEST_F(SupervisorTest, ShebangCommandRunsAsAScript) {
   const auto result = run("#!/bin/sh\necho \"script $0\"\n");
   EXPECT_EQ(result.at("exit_code"), 0);
   EXPECT_EQ(log(), "script " + std::filesystem::canonical(path("script")).string() + "\n");
-  EXPECT_EQ(std::filesystem::status(path("script")).permissions(), std::filesystem::perms::owner_all);
+  EXPECT_EQ(std::filesystem::status(path("script")).permissions(),
+            std::filesystem::perms::owner_all);
 }
 
 TEST_F(SupervisorTest, ExecFailureIs127WithAReason) {
@@ -298,7 +301,8 @@ TEST_F(SupervisorTest, MissingWorkingDirectoryIs127WithAReason) {
   const auto result = run("true", with_args({"--cwd", "/nonexistent/dir"}));
   EXPECT_EQ(result.at("exit_code"), 127);
   const std::string reason(result.at("reason").as_string());
-  EXPECT_NE(reason.find("cannot change directory to /nonexistent/dir"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("cannot change directory to /nonexistent/dir"), std::string::npos)
+      << reason;
 }
 
 TEST_F(SupervisorTest, FileSizeLimitSignalIsReportedAsALogFailure) {
