@@ -44,9 +44,24 @@ Result<Store> Store::open(const std::string& path) {
   }
   // synchronous=NORMAL is durable across application crashes in WAL mode; only a power loss can
   // drop the last commits, which recover() then treats like a daemon crash.
-  VHTASK_TRY(exec_sql(raw, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"));
-  const int version = VHTASK_TRY(migrate(raw, migrations(), path));
-  return Store(std::move(db), path, version);
+  // Errors from here on name the database, and say what a lock means for the user.
+  const auto explain = [&path](const Error& e) {
+    std::string message = "database " + path + ": " + e.message;
+    if (e.message.find("database is locked") != std::string::npos) {
+      message += " (another process holds a lock on it; vhtaskd waited " +
+                 std::to_string(k_busy_timeout_ms / 1000) + " s; close that process and retry)";
+    }
+    return Error::db(message);
+  };
+  if (auto pragmas = exec_sql(raw, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+      !pragmas) {
+    return explain(pragmas.error());
+  }
+  const auto version = migrate(raw, migrations(), path);
+  if (!version) {
+    return explain(version.error());
+  }
+  return Store(std::move(db), path, *version);
 }
 
 Store::Store(std::unique_ptr<sqlite3, int (*)(sqlite3*)> db, std::string path, int schema_version)

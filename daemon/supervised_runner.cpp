@@ -10,6 +10,10 @@
 #include <boost/asio/post.hpp>
 
 #include <cerrno>
+#include <dirent.h>
+#include <fstream>
+#include <iterator>
+#include <vector>
 #include <cstring>
 #include <filesystem>
 #include <poll.h>
@@ -33,6 +37,36 @@ int send_signal(int pidfd, int sig) {
 
 // If supervisor.json names a child that still runs (pid and start time), kill its process
 // group: its supervisor is gone, so no limit or stop would ever reach it.
+// The pid of a running vhtask-supervise whose last argument is `exec_dir`, or 0.
+pid_t find_supervisor_of(const std::string& exec_dir) {
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) {
+    return 0;
+  }
+  pid_t found = 0;
+  while (const dirent* entry = readdir(proc)) {
+    const std::string name = entry->d_name;
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    std::ifstream in("/proc/" + name + "/cmdline", std::ios::binary);
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> args;
+    for (std::size_t start = 0; start < cmdline.size();) {
+      const std::size_t end = cmdline.find('\0', start);
+      args.push_back(cmdline.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      start = end == std::string::npos ? cmdline.size() : end + 1;
+    }
+    if (args.size() >= 2 && args.back() == exec_dir &&
+        std::filesystem::path(args.front()).filename() == "vhtask-supervise") {
+      found = static_cast<pid_t>(std::stol(name));
+      break;
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
 void kill_orphaned_child(const std::string& exec_dir) {
   const auto read = read_supervisor_json(exec_dir);
   if (!read) {
@@ -137,6 +171,14 @@ Result<bool> SupervisedRunner::reattach(ExecutionId id, const std::string& exec_
   if (auto outcome = read_status_json(exec_dir)) {
     deliver_later(id, std::move(*outcome));
     return true;
+  }
+  // A supervisor that was spawned just before the last daemon died may not have written
+  // supervisor.json yet: find it by its command line (its last argument is the directory).
+  if (const pid_t pid = find_supervisor_of(exec_dir); pid > 0) {
+    if (const int pidfd = open_pidfd(pid); pidfd >= 0) {
+      watch(id, pid, pidfd, exec_dir);
+      return true;
+    }
   }
   kill_orphaned_child(exec_dir);
   return false;
