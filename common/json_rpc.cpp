@@ -4,6 +4,9 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include <cmath>
+#include <vector>
+
 namespace vhtask::common::json_rpc {
 
 namespace json = boost::json;
@@ -14,12 +17,39 @@ bool is_valid_id(const json::value& id) {
   return id.is_string() || id.is_number() || id.is_null();
 }
 
+// True if `root` holds a number that is not finite. Iterative: nesting depth is the parser's.
+bool has_non_finite(const json::value& root) {
+  std::vector<const json::value*> pending{&root};
+  while (!pending.empty()) {
+    const auto* value = pending.back();
+    pending.pop_back();
+    if (value->is_double() && !std::isfinite(value->get_double())) {
+      return true;
+    }
+    if (value->is_array()) {
+      for (const auto& item : value->get_array()) {
+        pending.push_back(&item);
+      }
+    } else if (value->is_object()) {
+      for (const auto& [key, item] : value->get_object()) {
+        pending.push_back(&item);
+      }
+    }
+  }
+  return false;
+}
+
 // The message as an object, or why it is not JSON / not an object.
 std::variant<json::object, RpcError> parse_object(std::string_view line) {
   boost::system::error_code ec;
   json::value value = json::parse(json::string_view(line.data(), line.size()), ec);
   if (ec) {
     return RpcError::parse_error(fmt::format("invalid JSON: {}", ec.message()));
+  }
+  if (has_non_finite(value)) {
+    // 1e999 parses as infinity, which JSON cannot write back: refuse it here, or the reply to
+    // such an id would be unreadable (found by fuzz/json_rpc_fuzzer).
+    return RpcError::parse_error("invalid JSON: a number is too large for a double");
   }
   if (value.is_array()) {
     return RpcError::invalid_request("batch requests are not supported; send one object per line");

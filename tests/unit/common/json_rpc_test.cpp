@@ -49,6 +49,17 @@ TEST(JsonRpcParse, InvalidJsonIsAParseErrorWithNullId) {
   }
 }
 
+// Found by fuzz/json_rpc_fuzzer: 1e999 parses as infinity, which no reply could carry back.
+TEST(JsonRpcParse, NumbersTooLargeForADoubleAreParseErrors) {
+  for (const auto* line : {R"({"jsonrpc":"2.0","id":1e999,"method":"version"})",
+                           R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"n":[-1e400]}})"}) {
+    const auto response = error_for(line);
+    EXPECT_EQ(response.error().code, k_parse_error) << line;
+    EXPECT_TRUE(response.id.is_null());
+  }
+  EXPECT_FALSE(parse_server_message(R"({"jsonrpc":"2.0","id":1e999,"result":{}})"));
+}
+
 TEST(JsonRpcParse, MalformedRequestsAreInvalidRequests) {
   EXPECT_EQ(error_for("[]").error().code, k_invalid_request);  // batch
   EXPECT_EQ(error_for("42").error().code, k_invalid_request);
