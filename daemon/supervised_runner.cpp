@@ -10,17 +10,17 @@
 #include <boost/asio/post.hpp>
 
 #include <cerrno>
+#include <cstring>
 #include <dirent.h>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <vector>
-#include <cstring>
-#include <filesystem>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace vhtask::daemon {
 
@@ -50,11 +50,13 @@ pid_t find_supervisor_of(const std::string& exec_dir) {
       continue;
     }
     std::ifstream in("/proc/" + name + "/cmdline", std::ios::binary);
-    const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cmdline((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
     std::vector<std::string> args;
     for (std::size_t start = 0; start < cmdline.size();) {
       const std::size_t end = cmdline.find('\0', start);
-      args.push_back(cmdline.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      args.push_back(
+          cmdline.substr(start, end == std::string::npos ? std::string::npos : end - start));
       start = end == std::string::npos ? cmdline.size() : end + 1;
     }
     if (args.size() >= 2 && args.back() == exec_dir &&

@@ -65,8 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto& config = loaded.config;
   if (!grid.diagnostics.has_errors()) {
-    const Step* step = grid.spec.step.empty() ? &config.steps.front()
-                                              : config.find_step(grid.spec.step);
+    const Step* step =
+        grid.spec.step.empty() ? &config.steps.front() : config.find_step(grid.spec.step);
     if (step != nullptr) {
       expand(*step, grid.spec);
     }

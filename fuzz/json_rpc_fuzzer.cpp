@@ -26,7 +26,6 @@ void require(bool condition) {
   }
 }
 
-
 void check_request(std::string_view line) {
   const auto parsed = parse_request(line);
   const auto* request = std::get_if<Request>(&parsed);
@@ -37,8 +36,8 @@ void check_request(std::string_view line) {
   const auto text = serialize(*request);
   const auto again = parse_request(text);
   const auto* copy = std::get_if<Request>(&again);
-  require(copy != nullptr && copy->method == request->method &&
-          copy->params == request->params && copy->id == request->id);
+  require(copy != nullptr && copy->method == request->method && copy->params == request->params &&
+          copy->id == request->id);
 }
 
 void check_server_message(std::string_view line) {

@@ -50,9 +50,9 @@ std::string yaml_quote(const std::string& text) {
 
 // `start` params for one execution of `command` (which must not contain `{`: placeholders).
 json::object one_execution(const std::string& command) {
-  const std::string yaml = "- step:\n    name: s\n    image: busybox\n    command: " +
-                           yaml_quote(command) +
-                           "\n    parameters:\n      - name: i\n        type: integer\n";
+  const std::string yaml =
+      "- step:\n    name: s\n    image: busybox\n    command: " + yaml_quote(command) +
+      "\n    parameters:\n      - name: i\n        type: integer\n";
   const std::string grid =
       "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 0, step: 1}\n";
   return {{"config_text", yaml},
@@ -87,8 +87,7 @@ std::pair<std::int64_t, std::int64_t> start_one(RpcClient& rpc, const std::strin
 }
 
 // Waits for the task to end; returns its one execution row.
-json::object wait_one(RpcClient& rpc, std::int64_t task,
-                      std::chrono::milliseconds deadline = 30s) {
+json::object wait_one(RpcClient& rpc, std::int64_t task, std::chrono::milliseconds deadline = 30s) {
   result_of(rpc.call("wait", {{"task", task}}, deadline));
   const auto status = result_of(rpc.call("status", {{"task", task}}));
   return status.at("executions").as_array().at(0).as_object();
@@ -173,8 +172,8 @@ TEST(Fault, LogFileSizeLimitGivesErrorWithThatReasonAndAHealthyDaemon) {
       << json::serialize(row);
   EXPECT_EQ(std::filesystem::file_size(std::string(row.at("log_path").as_string())), 2'000'000u);
   std::cerr << "[fault] 5 MB under a 2 MB RLIMIT_FSIZE ended " << row.at("state").as_string()
-            << " in " << ms_since(t0) << " ms: " << json::serialize(row.at("reason"))
-            << " (signal " << json::serialize(row.at("signal")) << ")\n";
+            << " in " << ms_since(t0) << " ms: " << json::serialize(row.at("reason")) << " (signal "
+            << json::serialize(row.at("signal")) << ")\n";
   EXPECT_TRUE(healthy(daemon)) << daemon.log();
   EXPECT_EQ(daemon.stop(), 0);
 }
@@ -336,9 +335,9 @@ TEST(Fault, DoubleForkedDaemonDoesNotHoldTheExecution) {
   auto rpc = daemon.connect();
   const std::string pid_file = (daemon.dir().path() / "orphan.pid").string();
   const auto t0 = Clock::now();
-  const auto [task, exec] =
-      start_one(*rpc, "(setsid sh -c 'echo $$ > " + pid_file + "; exec sleep 37' &); while [ ! -s " +
-                          pid_file + " ]; do sleep 0.01; done; echo parent done; exit 0");
+  const auto [task, exec] = start_one(
+      *rpc, "(setsid sh -c 'echo $$ > " + pid_file + "; exec sleep 37' &); while [ ! -s " +
+                pid_file + " ]; do sleep 0.01; done; echo parent done; exit 0");
   ASSERT_NE(task, 0);
   const auto row = wait_one(*rpc, task);
   const auto elapsed = ms_since(t0);
@@ -418,9 +417,9 @@ TEST(Fault, HundredThousandLinesInABurstAllArriveAndStatusAnswersMeanwhile) {
     expected += std::to_string(i) + "\n";
   }
   const auto lines = std::count(logs.text.begin(), logs.text.end(), '\n');
-  std::cerr << "[fault] seq 100000: " << lines << " lines in " << logs.notes
-            << " notifications, " << elapsed << " ms; " << status_answers
-            << " status answers meanwhile, slowest " << worst_status_ms << " ms\n";
+  std::cerr << "[fault] seq 100000: " << lines << " lines in " << logs.notes << " notifications, "
+            << elapsed << " ms; " << status_answers << " status answers meanwhile, slowest "
+            << worst_status_ms << " ms\n";
   EXPECT_EQ(lines, 100000);
   EXPECT_TRUE(logs.text == expected) << "the text differs from seq's output";
   EXPECT_GE(status_answers, 1);
