@@ -63,6 +63,9 @@ public:
   // "FILE:LINE: stop-condition: ". Never throws.
   static Result<StopCondition> parse(std::string_view text);
 
+  // A default-constructed StopCondition has empty text, mentions nothing and never holds.
+  StopCondition() = default;
+
   // True when the condition holds for one execution's values. Calls `lookup` at most once per
   // reference evaluated (short-circuiting may skip some).
   bool evaluate(const ConditionLookup& lookup) const;

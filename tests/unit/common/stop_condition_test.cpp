@@ -272,6 +272,15 @@ TEST(StopCondition, CopiesEvaluateTheSame) {
   EXPECT_EQ(copy.metadata_keys(), (std::vector<std::string>{"loss"}));
 }
 
+TEST(StopCondition, DefaultConstructedNeverHolds) {
+  const StopCondition none;
+  Fake fake{{{"a", 1}}, {}, {}};
+  EXPECT_FALSE(none.evaluate(fake.lookup()));
+  EXPECT_TRUE(fake.asked.empty());
+  EXPECT_EQ(none.text(), "");
+  EXPECT_TRUE(none.metadata_keys().empty());
+}
+
 TEST(StopCondition, WhitespaceAnywhereBetweenTokens) {
   EXPECT_TRUE(eval("\t( metadata.a\n>=\r\n1 )  and(metadata.a<2)", {{"a", 1}}));
   EXPECT_TRUE(eval("not(metadata.a)", {{"a", 0}}));
