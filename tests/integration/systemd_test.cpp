@@ -5,6 +5,7 @@
 // both tools work without one.
 
 #include "tests/support/notify_socket.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_paths.h"
@@ -12,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -19,8 +21,10 @@
 #include <regex>
 #include <signal.h>
 #include <sstream>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,12 +110,15 @@ TEST(SystemdUnits, VerificationCatchesABrokenUnit) {
   }
 }
 
-// vhtaskd under systemd-socket-activate: it listens on the path of the installed socket unit
-// (with %t = XDG_RUNTIME_DIR) and execs the installed service's ExecStart= on the first
-// connection, passing the socket as fd 3 (LISTEN_FDS=1), like systemd.
+// A process started the way a service manager starts vhtaskd: `argv` with `env` added, output
+// to `log_path`, and, when listen_fd >= 0, that listening socket passed as fd 3 with
+// LISTEN_FDS=1 and LISTEN_PID=its pid (the sd_listen_fds protocol). systemd-socket-activate
+// does the passing itself (listen_fd = -1).
 class ActivatedDaemon {
 public:
-  ActivatedDaemon(const std::vector<std::string>& argv, const std::string& log_path) {
+  ActivatedDaemon(const std::vector<std::string>& argv, const std::string& log_path,
+                  const std::vector<std::pair<std::string, std::string>>& env = {},
+                  int listen_fd = -1) {
     m_pid = ::fork();
     if (m_pid == 0) {
       const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -119,6 +126,18 @@ public:
       ::dup2(null, 0);
       ::dup2(log, 1);
       ::dup2(log, 2);
+      for (const auto& [key, value] : env) {
+        ::setenv(key.c_str(), value.c_str(), 1);
+      }
+      if (listen_fd >= 0) {
+        if (listen_fd == 3) {
+          ::fcntl(3, F_SETFD, 0);  // dup2 onto itself would leave it close-on-exec
+        } else {
+          ::dup2(listen_fd, 3);  // the copy is not close-on-exec
+        }
+        ::setenv("LISTEN_FDS", "1", 1);
+        ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);
+      }
       std::vector<char*> args;
       for (const auto& a : argv) {
         args.push_back(const_cast<char*>(a.c_str()));
@@ -138,9 +157,14 @@ public:
   }
 
   pid_t pid() const { return m_pid; }
-  // SIGTERM, then its exit status within the deadline (-1 on a timeout or a signal).
+  // SIGTERM to this process only (what KillMode=process does on stop and restart), then its
+  // exit status within the deadline (-1 on a timeout or a signal).
   int terminate(std::chrono::milliseconds deadline) {
     ::kill(m_pid, SIGTERM);
+    return wait_exit(deadline);
+  }
+  // Its exit status once it exits by itself within the deadline (-1 on a timeout or a signal).
+  int wait_exit(std::chrono::milliseconds deadline) {
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, m_pid, 0));
     pollfd pfd{pidfd, POLLIN, 0};
     const bool exited = ::poll(&pfd, 1, static_cast<int>(deadline.count())) == 1;
@@ -252,6 +276,109 @@ TEST(SocketActivation, DaemonStartsOnFirstUseReportsStatusAndKeepsTheSocket) {
   EXPECT_TRUE(notify.wait_for("STOPPING=1", 5s).has_value());
   // The socket belongs to the service manager: the daemon leaves it in place.
   EXPECT_TRUE(fs::exists(socket));
+}
+
+// A listening Unix stream socket at `path`, as a service manager holds it; -1 on failure.
+int listen_unix(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (fd < 0 || path.size() >= sizeof addr.sun_path) {
+    return -1;
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, 16) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// What `systemctl --user restart vhtaskd` does with this unit: the socket stays with the service
+// manager (here: the test), SIGTERM goes to the daemon only (KillMode=process), and the next
+// daemon gets the same socket. A running execution outlives the restart, a client that connects
+// in between is served by the next daemon, and STATUS= is right again after the reattach.
+TEST(SocketActivation, ExecutionsAndTheSocketSurviveADaemonRestart) {
+  TempDir dir;
+  const std::string socket = (dir.path() / "vhtask.sock").string();
+  const int listen_fd = listen_unix(socket);
+  ASSERT_GE(listen_fd, 0) << socket;
+  const std::string state = (dir.path() / "state").string();
+  const auto exec_start =
+      split_words(unit_setting(read_file((unit_dir() / "vhtaskd.service").string()), "ExecStart"));
+  ASSERT_FALSE(exec_start.empty());
+  const std::string log = (dir.path() / "daemon.log").string();
+  NotifySocket notify((dir.path() / "notify").string());
+  ASSERT_TRUE(notify.ok());
+  const std::vector<std::pair<std::string, std::string>> env{{"NOTIFY_SOCKET", notify.path()},
+                                                             {"VHTASK_STATE_DIR", state}};
+
+  ActivatedDaemon first(exec_start, log, env, listen_fd);
+  const auto ready = notify.wait_for("READY=1", 20s);
+  ASSERT_TRUE(ready.has_value()) << read_file(log);
+  EXPECT_EQ(ready->sender, first.pid());
+
+  // One execution that records its pid and runs until the test creates `go`.
+  const std::string go = (dir.path() / "go").string();
+  const std::string pid_file = (dir.path() / "execution.pid").string();
+  const std::string config = dir.write(
+      "valohai.yaml", "- step:\n    name: hold\n    image: busybox\n    command: \"echo $$ > " +
+                          pid_file + "; while [ ! -e " + go + " ]; do sleep 0.02; done\"\n");
+  RunOptions client;
+  client.env = {
+      {"VHTASK_SOCKET", socket}, {"VHTASK_STATE_DIR", state}, {"VHTASK_NO_AUTOSTART", "1"}};
+  client.cwd = dir.path().string();
+  const auto start = run_process({client_binary(), "start", "hold", "-f", config}, client);
+  ASSERT_EQ(start.exit_code, 0) << start.err;
+  ASSERT_TRUE(notify.wait_for("STATUS=1 running, 0 queued", 20s).has_value()) << read_file(log);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        std::error_code ec;
+        return fs::file_size(pid_file, ec) > 1 && !ec;
+      },
+      20s));
+  const pid_t execution = std::stoi(read_file(pid_file));
+
+  EXPECT_EQ(first.terminate(20s), 0) << read_file(log);
+  EXPECT_TRUE(notify.wait_for("STOPPING=1", 5s).has_value());
+  EXPECT_EQ(::kill(execution, 0), 0) << "the execution died with the daemon";
+  EXPECT_TRUE(fs::exists(socket)) << "the daemon removed a socket it did not create";
+
+  // No daemon runs now, yet a client connects (the backlog holds it) and sends a request.
+  RpcClient waiting(socket);
+  ASSERT_TRUE(waiting.connected());
+  const auto id = waiting.send("status", {});
+
+  ActivatedDaemon second(exec_start, log, env, listen_fd);
+  ASSERT_TRUE(notify.wait_for("READY=1", 20s).has_value()) << read_file(log);
+  const auto answer = waiting.wait_response(id, 20s);
+  ASSERT_TRUE(answer.has_value()) << read_file(log);
+  EXPECT_TRUE(answer->contains("result")) << boost::json::serialize(*answer);
+  // The new daemon reattached to the execution: it counts it as running.
+  EXPECT_TRUE(notify.wait_for("STATUS=1 running, 0 queued", 5s).has_value()) << read_file(log);
+
+  std::ofstream(go).put('\n');
+  const auto wait = run_process({client_binary(), "wait", "1"}, client);
+  EXPECT_EQ(wait.exit_code, 0) << wait.out << wait.err;
+  EXPECT_TRUE(notify.wait_for("STATUS=0 running, 0 queued", 20s).has_value());
+  EXPECT_EQ(second.terminate(20s), 0) << read_file(log);
+  ::close(listen_fd);
+}
+
+// A misconfigured socket unit (say, ListenDatagram=) passes something vhtaskd cannot serve on:
+// it says so and exits 1, instead of running deaf.
+TEST(SocketActivation, ASocketThatIsNotAListeningStreamIsAStartUpError) {
+  TempDir dir;
+  const int datagram = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(datagram, 0);
+  const std::string log = (dir.path() / "daemon.log").string();
+  ActivatedDaemon daemon({daemon_binary(), "--foreground"}, log,
+                         {{"VHTASK_STATE_DIR", (dir.path() / "state").string()}}, datagram);
+  EXPECT_EQ(daemon.wait_exit(20s), 1) << read_file(log);
+  EXPECT_NE(read_file(log).find("is not a listening Unix stream socket"), std::string::npos)
+      << read_file(log);
+  ::close(datagram);
 }
 
 }  // namespace
