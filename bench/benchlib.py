@@ -126,6 +126,7 @@ class Daemon:
     def start(self):
         argv = [os.path.join(self.bin_dir, "vhtaskd"), "--foreground", "--state-dir", self.state_dir,
                 "--socket", self.socket, "--parallel", str(self.parallel)]
+        os.makedirs(self.root, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                      env=self.env)

@@ -6,27 +6,11 @@
 #include <fcntl.h>
 #include <map>
 #include <signal.h>
-#include <spawn.h>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 
 namespace {
-
-// posix_spawn's attribute objects, destroyed on every path.
-struct SpawnAttributes {
-  posix_spawnattr_t attr{};
-  posix_spawn_file_actions_t actions{};
-  SpawnAttributes() {
-    posix_spawnattr_init(&attr);
-    posix_spawn_file_actions_init(&actions);
-  }
-  ~SpawnAttributes() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-  SpawnAttributes(const SpawnAttributes&) = delete;
-  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-};
 
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
@@ -74,43 +58,89 @@ std::vector<std::string> supervisor_env(const LaunchSpec& spec, const std::strin
   return entries;
 }
 
-// posix_spawn rather than Boost.Process v2: in Boost 1.81, v2's default launcher on Linux uses
-// fork() (copying the daemon's page tables for every execution), leaves the read end of its
-// error pipe without O_CLOEXEC, and calls ::exit() in the child when exec fails (running the
-// daemon's atexit handlers there). glibc's posix_spawn uses a vfork-style clone, reports exec
-// errors synchronously, and supports POSIX_SPAWN_SETSID directly.
+namespace {
+
+// Runs in the forked child of the (single-threaded) daemon: async-signal-safe calls only.
+// Exec failures go to stdout/stderr, which is supervisor.log when it could be opened, and end
+// in status 127: the runner then reports a supervisor that ended without an outcome, with that
+// log line as the reason.
+[[noreturn]] void exec_supervisor(const char* binary, char* const* argv, char* const* envp,
+                                  const char* log_path, const sigset_t& supervisor_mask,
+                                  const char* failure_text, std::size_t failure_size) {
+  setsid();
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      sigaction(sig, &default_action, nullptr);  // EINVAL for libc-reserved signals: fine
+    }
+  }
+  sigprocmask(SIG_SETMASK, &supervisor_mask, nullptr);
+  const int null_fd = open("/dev/null", O_RDONLY);
+  if (null_fd >= 0 && null_fd != STDIN_FILENO) {
+    dup2(null_fd, STDIN_FILENO);
+    close(null_fd);
+  }
+  const int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (log_fd >= 0) {
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    if (log_fd > STDERR_FILENO) {
+      close(log_fd);
+    }
+  }
+  execve(binary, argv, envp);
+  [[maybe_unused]] const ssize_t n = write(STDERR_FILENO, failure_text, failure_size);
+  _exit(127);
+}
+
+}  // namespace
+
+// fork() rather than posix_spawn: glibc's posix_spawn is a vfork-style clone, so the daemon's
+// only thread stood still until the supervisor had been scheduled and had exec'd. On a busy
+// machine that was about 10 ms per execution, serialised across every slot (bench/RESULTS.md).
+// After fork() the daemon goes on at once; the child sets itself up and execs on its own. The
+// daemon is small, so copying its page tables costs far less. Not Boost.Process v2: in Boost
+// 1.81 its launcher leaves its error pipe without O_CLOEXEC and calls ::exit() in the child when
+// exec fails (running the daemon's atexit handlers there).
 Result<pid_t> spawn_supervisor(const std::string& binary, const std::vector<std::string>& args,
                                const std::vector<std::string>& env, const std::string& log_path) {
-  SpawnAttributes spawn;
-  posix_spawn_file_actions_addopen(&spawn.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&spawn.actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&spawn.actions, STDOUT_FILENO, STDERR_FILENO);
+  // The common failure, reported synchronously: a later exec failure arrives as a crash.
+  if (access(binary.c_str(), X_OK) != 0) {
+    return fail(Error::spawn("cannot start " + binary + ": " + std::strerror(errno)));
+  }
   // Blocked from its first instruction on (the supervisor takes them with sigtimedwait), so a
   // stop sent right after start() returns is queued rather than killing the supervisor.
-  sigset_t blocked;
-  sigemptyset(&blocked);
-  sigaddset(&blocked, SIGTERM);
-  sigaddset(&blocked, SIGINT);
-  sigaddset(&blocked, SIGCHLD);
-  sigset_t all;
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&spawn.attr, &blocked);
-  posix_spawnattr_setsigdefault(&spawn.attr, &all);
-  posix_spawnattr_setflags(
-      &spawn.attr,
-      static_cast<short>(POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
+  sigset_t supervisor_mask;
+  sigemptyset(&supervisor_mask);
+  sigaddset(&supervisor_mask, SIGTERM);
+  sigaddset(&supervisor_mask, SIGINT);
+  sigaddset(&supervisor_mask, SIGCHLD);
 
+  // Everything the child needs is built before the fork: it must not allocate.
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = env;
   const auto argv = c_strings(argv_strings);
   const auto envp = c_strings(env_strings);
-  pid_t pid = -1;
-  const int rc =
-      posix_spawn(&pid, binary.c_str(), &spawn.actions, &spawn.attr, argv.data(), envp.data());
-  if (rc != 0) {
-    return fail(Error::spawn("cannot start " + binary + ": " + std::strerror(rc)));
+  const std::string failure = "vhtaskd: cannot execute " + binary + "\n";
+
+  // Every signal blocked across the fork: until the child has reset the dispositions, a signal
+  // would run the daemon's handlers (Asio's signal_set) in the child.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    exec_supervisor(binary.c_str(), argv.data(), envp.data(), log_path.c_str(), supervisor_mask,
+                    failure.data(), failure.size());
+  }
+  const int saved = errno;
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  if (pid < 0) {
+    return fail(Error::spawn("cannot start " + binary + ": fork: " + std::strerror(saved)));
   }
   return pid;
 }

@@ -21,10 +21,10 @@ std::vector<std::string> supervisor_args(const LaunchSpec& spec, const std::stri
 // are empty or contain '=' are dropped: no environment can carry them.
 std::vector<std::string> supervisor_env(const LaunchSpec& spec, const std::string& exec_dir);
 
-// Starts `binary args...` with exactly `env`, in a new session (setsid), with stdin /dev/null,
-// stdout+stderr appended to log_path, default dispositions, and SIGTERM, SIGINT and SIGCHLD
-// blocked (vhtask-supervise's own mask; its command gets an empty one). Returns
-// its pid; the caller must watch and reap it. Error::spawn with the reason otherwise.
+// Starts `binary args...` (fork and exec) with exactly `env`, in a new session (setsid), with stdin
+// /dev/null, stdout+stderr appended to log_path, default dispositions, and SIGTERM, SIGINT and
+// SIGCHLD blocked (vhtask-supervise's own mask; its command gets an empty one). Returns its pid;
+// the caller must watch and reap it. Error::spawn with the reason otherwise.
 Result<pid_t> spawn_supervisor(const std::string& binary, const std::vector<std::string>& args,
                                const std::vector<std::string>& env, const std::string& log_path);
 

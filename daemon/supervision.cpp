@@ -68,7 +68,7 @@ int Supervision::run(const ChildSpec& spec) {
   status.started_at = utc_now_iso();
   m_started = Clock::now();
   m_last_output = m_last_check = m_started;
-  const auto child = start_child(spec);
+  auto child = start_child(spec);
   if (!child) {
     status.reason = std::string("cannot fork: ") + std::strerror(errno);
   } else {
@@ -81,9 +81,13 @@ int Supervision::run(const ChildSpec& spec) {
       // Supervision goes on; only a later daemon's reattach will be unable to identify us.
       std::fprintf(stderr, "vhtask-supervise: %s\n", written.error().message.c_str());
     }
-    m_reason = child->exec_error;
     wait_for_child();
     const int wait_status = finish_child();
+    // The child has exited: its report says whether the exec itself failed. That reason wins
+    // over a stop or limit that arrived meanwhile.
+    if (auto exec_error = read_exec_failure(*child, spec)) {
+      m_reason = std::move(exec_error);
+    }
     if (WIFEXITED(wait_status)) {
       status.exit_code = WEXITSTATUS(wait_status);
     } else if (WIFSIGNALED(wait_status)) {

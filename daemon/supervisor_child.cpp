@@ -108,18 +108,24 @@ std::optional<StartedChild> start_child(const ChildSpec& spec) {
   // whichever side runs first. EACCES once the child has exec'd is fine: it did it itself.
   setpgid(pid, pid);
   close(report[1]);
-  StartedChild child;
-  child.pid = pid;
+  return StartedChild{pid, report[0]};
+}
+
+std::optional<std::string> read_exec_failure(StartedChild& child, const ChildSpec& spec) {
+  if (child.report_fd < 0) {
+    return std::nullopt;
+  }
   ChildFailure failure;
   ssize_t n = 0;
   do {
-    n = read(report[0], &failure, sizeof failure);
+    n = read(child.report_fd, &failure, sizeof failure);
   } while (n < 0 && errno == EINTR);
-  close(report[0]);
+  close(child.report_fd);
+  child.report_fd = -1;
   if (n == static_cast<ssize_t>(sizeof failure)) {
-    child.exec_error = describe(failure, spec);
+    return describe(failure, spec);
   }
-  return child;
+  return std::nullopt;
 }
 
 }  // namespace vhtask::daemon

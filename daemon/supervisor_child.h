@@ -19,16 +19,22 @@ struct ChildSpec {
   int log_fd = -1;          // becomes the child's stdout and stderr
 };
 
-// A forked child. `exec_error` is set when the child could not change directory or exec; it has
-// then already exited with status 127 (still to be reaped).
+// A forked child, and the read end of its close-on-exec report pipe (owned by the caller until
+// read_exec_failure closes it).
 struct StartedChild {
   pid_t pid = -1;
-  std::optional<std::string> exec_error;  // "cannot execute /bin/sh: ..." and the like
+  int report_fd = -1;
 };
 
 // Forks and execs the child in its own process group, stdin /dev/null, stdout+stderr on
-// log_fd, signal mask empty and every disposition default. Returns the child, or nullopt with
-// errno set when fork itself failed.
+// log_fd, signal mask empty and every disposition default. Returns as soon as the fork did,
+// without waiting for the exec (one wake-up less per execution): the exec's outcome is read
+// once the child has exited. Returns nullopt with errno set when fork itself failed.
 std::optional<StartedChild> start_child(const ChildSpec& spec);
+
+// Call only after the child has exited (so the pipe's write end is closed and the read cannot
+// block): "cannot execute /bin/sh: ..." when the child could not change directory or exec (it
+// then exited with status 127), nullopt when the exec succeeded. Closes child.report_fd.
+std::optional<std::string> read_exec_failure(StartedChild& child, const ChildSpec& spec);
 
 }  // namespace vhtask::daemon

@@ -290,6 +290,26 @@ TEST_F(SupervisedRunnerTest, KilledSupervisorIsCrashedAndItsCommandDies) {
   EXPECT_TRUE(test::wait_until([&] { return not_running(child_pid); }, 5s));
 }
 
+// An executable the kernel cannot run passes the synchronous check; the forked child reports
+// the failed exec in supervisor.log and exits 127, which arrives as a crash naming it.
+TEST_F(SupervisedRunnerTest, ABinaryThatCannotExecIsACrashWithTheReason) {
+  m_temp.write("not-a-program", "neither ELF nor #!\n");
+  const std::string binary = (m_temp.path() / "not-a-program").string();
+  ASSERT_EQ(chmod(binary.c_str(), 0700), 0);
+  SupervisedRunner broken(m_io, binary);
+  broken.set_on_exit(
+      [this](ExecutionId id, RunOutcome outcome) { m_outcomes.emplace(id, std::move(outcome)); });
+  ASSERT_TRUE(broken.start(spec(1, "true")));
+  ASSERT_TRUE(wait_for_outcomes(1));
+  EXPECT_EQ(outcome(1).state, ExecutionState::crashed);
+  ASSERT_TRUE(outcome(1).reason);
+  EXPECT_NE(outcome(1).reason->find("(exited with status 127)"), std::string::npos)
+      << *outcome(1).reason;
+  EXPECT_NE(outcome(1).reason->find("vhtaskd: cannot execute " + binary), std::string::npos)
+      << *outcome(1).reason;
+  EXPECT_EQ(broken.running(), 0u);
+}
+
 TEST_F(SupervisedRunnerTest, StartErrors) {
   SupervisedRunner broken(m_io, "/nonexistent/vhtask-supervise");
   const auto failed = broken.start(spec(1, "true"));
