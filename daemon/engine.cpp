@@ -72,13 +72,17 @@ Result<StartResult> Engine::start(const StartRequest& request) {
     row.parallel = *context->spec.maximum_queued_executions;
   }
   row.on_child_error = common::to_string(context->spec.on_child_error);
-  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
-  std::optional<std::size_t> limit;
-  if (row.parallel) {
-    limit = static_cast<std::size_t>(*row.parallel);
+  const ExecutorKind executor = request.executor.value_or(m_settings.default_executor);
+  row.executor = std::string(to_string(executor));
+  if (executor == ExecutorKind::slurm) {
+    row.executor_options_json = to_json(request.slurm);
   }
-  VHTASK_TRY(m_scheduler.add_task(record.id, row.count, limit));
+  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
+  VHTASK_TRY(schedule_task(record, 0));
   ActiveTask& active = m_active[record.id];
+  if (executor == ExecutorKind::slurm) {
+    active.slurm = request.slurm;
+  }
   active.record = record;
   active.context = std::move(context);
   active.env = request.env;
@@ -117,13 +121,14 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
     return Error::invalid_argument(
         fmt::format("task {} can no longer be expanded: {}", record.id, context.error().message));
   }
-  std::optional<std::size_t> limit;
-  if (record.spec.parallel) {
-    limit = static_cast<std::size_t>(*record.spec.parallel);
+  std::optional<SlurmOptions> slurm;
+  if (record.spec.executor == "slurm") {
+    slurm = VHTASK_TRY(slurm_options_from_json(record.spec.executor_options_json));
   }
   const ExecutionIndex first = record.cancelled ? record.spec.count : record.next_index;
-  VHTASK_TRY(m_scheduler.add_task(record.id, record.spec.count, limit, first));
+  VHTASK_TRY(schedule_task(record, first));
   ActiveTask& active = m_active[record.id];
+  active.slurm = std::move(slurm);
   active.record = record;
   active.context = std::move(*context);
   const boost::json::value environment = boost::json::parse(record.spec.environment_json);
@@ -133,6 +138,18 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
     }
   }
   return &active;
+}
+
+Result<void> Engine::schedule_task(const TaskRecord& record, ExecutionIndex first) {
+  std::optional<std::size_t> limit;
+  if (record.spec.parallel) {
+    limit = static_cast<std::size_t>(*record.spec.parallel);
+  }
+  const bool slurm = record.spec.executor == "slurm";
+  if (slurm) {
+    limit = k_slurm_chunk;
+  }
+  return m_scheduler.add_task(record.id, record.spec.count, limit, first, slurm);
 }
 
 void Engine::pump() {
@@ -206,6 +223,13 @@ LaunchSpec Engine::launch_spec(const ActiveTask& task, const ExecutionRecord& re
   spec.time_limit_seconds = step.time_limit_seconds;
   spec.no_output_timeout_seconds = step.no_output_timeout_seconds;
   spec.grace_seconds = m_settings.grace_seconds;
+  if (task.slurm) {
+    SlurmLaunch slurm{*task.slurm, std::nullopt};
+    if (task.record.spec.parallel) {
+      slurm.throttle = static_cast<std::size_t>(*task.record.spec.parallel);
+    }
+    spec.slurm = std::move(slurm);
+  }
   return spec;
 }
 

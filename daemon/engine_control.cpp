@@ -128,7 +128,13 @@ Result<void> Engine::set_parallel(std::optional<TaskId> task, std::size_t limit)
     m_scheduler.set_global_limit(limit);
   } else {
     VHTASK_TRY(m_store.set_task_parallel(*task, static_cast<std::int64_t>(limit)));
-    if (m_scheduler.has_task(*task)) {
+    ActiveTask* active = find_active(*task);
+    if (active != nullptr && active->slurm) {
+      // Slurm enforces a Slurm task's limit: its later arrays get the new one, and so do the
+      // arrays already submitted.
+      active->record.spec.parallel = static_cast<std::int64_t>(limit);
+      m_runner.set_task_limit(*task, limit);
+    } else if (m_scheduler.has_task(*task)) {
       VHTASK_TRY(m_scheduler.set_task_limit(*task, limit));
     }
     publish({*task, std::nullopt, false});

@@ -15,6 +15,7 @@
 // io_context's thread, and the OnExit callback runs there too.
 
 #include "common/result.h"
+#include "daemon/executor.h"
 #include "daemon/ids.h"
 #include "daemon/store_types.h"
 
@@ -44,6 +45,8 @@ struct LaunchSpec {
   std::optional<std::int64_t> time_limit_seconds;         // enforced by the supervisor
   std::optional<std::int64_t> no_output_timeout_seconds;  // log size unchanged that long
   int grace_seconds = 10;  // SIGTERM to SIGKILL, for stops and limits
+  // Set for a task on the Slurm executor (daemon/slurm_runner.h); nullopt: run it locally.
+  std::optional<SlurmLaunch> slurm;
 };
 
 // How an execution ended; exactly what Store::finish_execution records.
@@ -85,6 +88,10 @@ public:
 
   // Executions started or reattached whose outcome has not been delivered yet.
   virtual std::size_t running() const = 0;
+
+  // A task's concurrency limit changed, for runners that enforce it themselves (Slurm). The
+  // local runner does not: the Scheduler does.
+  virtual void set_task_limit(TaskId /*task*/, std::size_t /*limit*/) {}
 };
 
 }  // namespace vhtask::daemon
