@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <sstream>
 
 namespace vhtask::test {
@@ -113,6 +115,15 @@ protected:
 
   std::string sqlite(const std::string& sql) {
     return run_process({"sqlite3", "-readonly", m_daemon.db(), sql}).out;
+  }
+
+  std::vector<std::int64_t> vhtask_ids(const std::string& task) {
+    std::vector<std::int64_t> ids;
+    std::istringstream lines(sqlite("SELECT id FROM executions WHERE task_id = " + task));
+    for (std::string line; std::getline(lines, line);) {
+      ids.push_back(std::stoll(line));
+    }
+    return ids;
   }
 
   std::string exec_dir(std::int64_t id) const {
@@ -256,6 +267,59 @@ TEST_F(Slurm, DaemonKilledMidTaskStillGetsEveryTrueOutcome) {
   EXPECT_EQ(vhtask({"wait", task}).exit_code, 1);
   EXPECT_EQ(sqlite("SELECT idx, state, exit_code FROM executions ORDER BY idx"),
             "0|complete|0\n1|error|1\n2|error|2\n3|complete|0\n4|error|1\n5|error|2\n");
+}
+
+// The most executions whose [started_at, finished_at] (from their status.json, written by the
+// supervisor on the node) overlap at one instant.
+int max_overlap(const std::vector<std::pair<std::string, std::string>>& intervals) {
+  std::vector<std::pair<std::string, int>> events;
+  for (const auto& [start, end] : intervals) {
+    events.emplace_back(start, 1);
+    events.emplace_back(end, -1);
+  }
+  // Same-format ISO-8601 UTC timestamps sort as text; at equal times an end comes first.
+  std::sort(events.begin(), events.end());
+  int running = 0;
+  int most = 0;
+  for (const auto& [when, delta] : events) {
+    running += delta;
+    most = std::max(most, running);
+  }
+  return most;
+}
+
+TEST_F(Slurm, TwoHundredExecutionsUnderALimitOfEightPackedAndNot) {
+  m_daemon.dir().write("project/many.yaml", grid_of(200));
+  std::map<std::string, double> seconds;
+  for (const std::string pack : {"1", "25"}) {
+    const auto begin = std::chrono::steady_clock::now();
+    const auto started = vhtask({"start", "code", "--grid", "many.yaml", "--param", "nap=0",
+                                 "--parallel", "8", "--pack", pack, "--wait"});
+    seconds[pack] = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    EXPECT_EQ(started.exit_code, 1) << started.out << started.err;  // two thirds exit non-zero
+    const std::string task = pack == "1" ? "1" : "2";
+    // Every exit code is the command's own: i % 3.
+    EXPECT_EQ(sqlite("SELECT count(*) FROM executions WHERE task_id = " + task +
+                     " AND exit_code = idx % 3 AND state = CASE idx % 3 WHEN 0 THEN 'complete' "
+                     "ELSE 'error' END"),
+              "200\n");
+    std::vector<std::pair<std::string, std::string>> intervals;
+    for (const auto& id : vhtask_ids(task)) {
+      const auto status = json::parse(read(exec_dir(id) + "/status.json")).as_object();
+      intervals.emplace_back(std::string(status.at("started_at").as_string()),
+                             std::string(status.at("finished_at").as_string()));
+    }
+    ASSERT_EQ(intervals.size(), 200u);
+    const int most = max_overlap(intervals);
+    EXPECT_LE(most, 8) << "pack " << pack;
+    if (pack != "1") {
+      // 8 elements of 25 executions each, started together: the limit is reached, not missed.
+      EXPECT_GE(most, 2) << "the packed executions never ran side by side";
+    }
+  }
+  std::cerr << "200 executions, limit 8: unpacked " << seconds["1"] << " s, --pack 25 "
+            << seconds["25"] << " s\n";
+  EXPECT_GE(seconds["1"], 5 * seconds["25"]);
 }
 
 }  // namespace
