@@ -45,6 +45,7 @@ Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
       m_scheduler(m_settings.global_limit) {
   m_runner.set_on_exit(
       [this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
+  m_runner.set_on_started([this](ExecutionId id, Timestamp at) { on_started(id, at); });
 }
 
 Result<StartResult> Engine::start(const StartRequest& request) {
@@ -269,6 +270,12 @@ void Engine::launch(const Scheduler::Start& start) {
       !saved) {
     spdlog::error("execution {}: {}", record->id, saved.error().message);
   }
+  if (m_runner.starts_later(spec)) {
+    // Handed to a queue (Slurm): `queued` until the runner says it started (on_started).
+    if (auto saved = m_store.requeue_execution(record->id); !saved) {
+      spdlog::error("execution {}: {}", record->id, saved.error().message);
+    }
+  }
   publish({start.task_id, record->id, false});
 }
 
@@ -281,7 +288,11 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   const Running running = it->second;
   m_running.erase(it);
   if (auto saved = m_store.finish_execution(id, outcome); !saved) {
-    spdlog::error("execution {}: {}", id, saved.error().message);
+    // A task stop records a Slurm execution that was still queued as stopped at once.
+    const auto row = m_store.execution_by_id(id);
+    if (!row || row->state != ExecutionState::stopped) {
+      spdlog::error("execution {}: {}", id, saved.error().message);
+    }
   }
   spdlog::debug("execution {} ended: {}", id, to_string(outcome.state));
   ActiveTask* task = find_active(running.task);
@@ -299,6 +310,19 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   }
   publish({running.task, id, false});
   release(running.task, running.slot);
+}
+
+void Engine::on_started(ExecutionId id, Timestamp started_at) {
+  const auto it = m_running.find(id);
+  if (it == m_running.end()) {
+    return;
+  }
+  const std::string log = m_settings.executions_dir + "/" + std::to_string(id) + "/output.log";
+  // Fails harmlessly when the row is no longer queued (stopped meanwhile, or started already
+  // before a daemon restart).
+  if (m_store.start_rerun(id, RerunStart{std::nullopt, it->second.slot, log, started_at})) {
+    publish({it->second.task, id, false});
+  }
 }
 
 void Engine::release(TaskId task_id, Slot slot) {

@@ -130,6 +130,8 @@ private:
   Result<ExecutionRecord> record_start(ActiveTask& task, const Scheduler::Start& start);
   LaunchSpec launch_spec(const ActiveTask& task, const ExecutionRecord& record) const;
   void on_exit(ExecutionId id, RunOutcome outcome);
+  // A runner that starts executions later (Slurm) says one's command started.
+  void on_started(ExecutionId id, Timestamp started_at);
   // Frees the slot and finishes the task if that was its last execution.
   void release(TaskId task, Slot slot);
   void finish_task(ActiveTask& task);

@@ -46,6 +46,10 @@ std::size_t ExecutorRouter::running() const {
   return m_local.running() + m_slurm.running();
 }
 
+void ExecutorRouter::set_on_started(OnStarted on_started) {
+  m_slurm.set_on_started(std::move(on_started));
+}
+
 void ExecutorRouter::set_task_limit(TaskId task, std::size_t limit) {
   m_slurm.set_throttle(task, limit);
 }

@@ -25,6 +25,8 @@ public:
   Result<bool> reattach(ExecutionId id, const std::string& exec_dir) override;
   std::size_t running() const override;
   void set_task_limit(TaskId task, std::size_t limit) override;
+  void set_on_started(OnStarted on_started) override;
+  bool starts_later(const LaunchSpec& spec) const override { return spec.slurm.has_value(); }
 
   SlurmRunner& slurm() { return m_slurm; }
 

@@ -3,13 +3,13 @@
 #include "daemon/background.h"
 #include "daemon/command_table.h"
 #include "daemon/engine.h"
+#include "daemon/executor_router.h"
 #include "daemon/logging.h"
 #include "daemon/options.h"
 #include "daemon/server.h"
+#include "daemon/slurm_runner.h"
 #include "daemon/state_dir.h"
 #include "daemon/store.h"
-#include "daemon/executor_router.h"
-#include "daemon/slurm_runner.h"
 #include "daemon/supervised_runner.h"
 #include "daemon/systemd_notify.h"
 
@@ -55,10 +55,10 @@ int serve(const Options& options, Background& background) {
   SupervisedRunner local_runner(io, supervise_binary());
   SlurmRunner slurm_runner(io, supervise_binary(), options.state_dir + "/slurm");
   ExecutorRouter runner(local_runner, slurm_runner);
-  Engine engine(io, *store, runner,
-                EngineSettings{options.parallel, options.log_dir, options.grace_seconds,
-                               options.executor == "slurm" ? ExecutorKind::slurm
-                                                           : ExecutorKind::local});
+  Engine engine(
+      io, *store, runner,
+      EngineSettings{options.parallel, options.log_dir, options.grace_seconds,
+                     options.executor == "slurm" ? ExecutorKind::slurm : ExecutorKind::local});
   if (auto recovered = engine.recover(); !recovered) {
     throw Fatal("recovery failed: " + recovered.error().message);
   }

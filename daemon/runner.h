@@ -18,6 +18,7 @@
 #include "daemon/executor.h"
 #include "daemon/ids.h"
 #include "daemon/store_types.h"
+#include "daemon/timestamp.h"
 
 #include <cstdint>
 #include <functional>
@@ -88,6 +89,14 @@ public:
 
   // Executions started or reattached whose outcome has not been delivered yet.
   virtual std::size_t running() const = 0;
+
+  // For runners whose executions wait somewhere before they run (a Slurm queue): start()
+  // leaves the execution `queued`, and this callback says when its command really started,
+  // always before its on_exit. Runners that start at once (the local one) never call it.
+  using OnStarted = std::function<void(ExecutionId, Timestamp started_at)>;
+  virtual void set_on_started(OnStarted /*on_started*/) {}
+  // True if start(spec) leaves the execution queued until an OnStarted.
+  virtual bool starts_later(const LaunchSpec& /*spec*/) const { return false; }
 
   // A task's concurrency limit changed, for runners that enforce it themselves (Slurm). The
   // local runner does not: the Scheduler does.

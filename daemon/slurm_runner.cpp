@@ -92,6 +92,35 @@ void SlurmRunner::set_on_exit(OnExit on_exit) {
   m_on_exit = std::move(on_exit);
 }
 
+void SlurmRunner::set_on_started(OnStarted on_started) {
+  m_on_started = std::move(on_started);
+}
+
+bool SlurmRunner::report_started(ExecutionId id, bool force) {
+  Tracked& tracked = m_tracked.at(id);
+  if (tracked.started) {
+    return false;
+  }
+  std::error_code ec;
+  const auto written =
+      fs::last_write_time(tracked.exec_dir + "/" + execution_files::k_supervisor_json, ec);
+  if (ec && !force) {
+    return false;
+  }
+  Timestamp started_at = now();
+  if (!ec) {
+    started_at =
+        std::chrono::time_point_cast<Timestamp::duration>(std::chrono::file_clock::to_sys(written));
+  }
+  tracked.started = true;
+  boost::asio::post(m_io, [this, alive = std::weak_ptr<bool>(m_alive), id, started_at] {
+    if (alive.lock() && m_on_started) {
+      m_on_started(id, started_at);
+    }
+  });
+  return true;
+}
+
 Result<std::int64_t> SlurmRunner::start(const LaunchSpec& spec) {
   if (!spec.slurm) {
     return Error::invalid_argument("not a Slurm execution");
@@ -423,6 +452,7 @@ void SlurmRunner::poll() {
     if (try_finish_from_status(id)) {
       changed = true;
     } else {
+      changed = report_started(id, false) || changed;
       jobs.insert(m_tracked.at(id).job);
     }
   }
@@ -470,6 +500,7 @@ void SlurmRunner::finish(ExecutionId id, RunOutcome outcome) {
   if (it == m_tracked.end()) {
     return;
   }
+  report_started(id, true);  // the engine records a start before every end
   if (const auto element = m_elements.find(it->second.element); element != m_elements.end()) {
     element->second.erase(id);
     if (element->second.empty()) {

@@ -52,6 +52,10 @@ public:
   SlurmRunner& operator=(const SlurmRunner&) = delete;
 
   void set_on_exit(OnExit on_exit) override;
+  // Called when an execution's supervisor.json appears (its command was forked on a node),
+  // with that file's time; always before the execution's on_exit.
+  void set_on_started(OnStarted on_started) override;
+  bool starts_later(const LaunchSpec& /*spec*/) const override { return true; }
   // REQUIRES: spec.slurm is set. Returns 0: the supervisor runs on a node, not here.
   Result<std::int64_t> start(const LaunchSpec& spec) override;
   Result<void> stop(ExecutionId id) override;
@@ -77,6 +81,7 @@ private:
     std::string job;      // the array's job id; empty until sbatch answered
     std::string element;  // "JOB_INDEX"
     bool cancelled = false;
+    bool started = false;  // OnStarted delivered
   };
 
   enum class StopKind { cancel, terminate, interrupt };
@@ -90,11 +95,15 @@ private:
   // Ends `id` if its status.json exists; true if it did.
   bool try_finish_from_status(ExecutionId id);
   void finish(ExecutionId id, RunOutcome outcome);
+  // Delivers OnStarted once if the execution's supervisor.json exists (or `force`); true if it
+  // did now.
+  bool report_started(ExecutionId id, bool force);
 
   boost::asio::io_context& m_io;
   const std::string m_supervise_binary;
   const std::string m_work_dir;
   OnExit m_on_exit;
+  OnStarted m_on_started;
   std::map<TaskId, std::vector<Queued>> m_queued;
   bool m_flush_posted = false;
   std::vector<std::pair<std::string, StopKind>> m_stops;  // element, how to stop it

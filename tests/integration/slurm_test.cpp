@@ -223,6 +223,13 @@ TEST_F(Slurm, StopsRunningAndPendingExecutions) {
   ASSERT_TRUE(wait_until(
       [&] { return read(exec_dir(running) + "/output.log") == "run 0\n{\"loss\": 0.5}\n"; }, 60s))
       << m_daemon.log();
+  // Slurm's PENDING is `queued`, RUNNING is `started`.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return sqlite("SELECT state FROM executions ORDER BY idx") == "started\nqueued\nqueued\n";
+      },
+      30s))
+      << sqlite("SELECT state FROM executions ORDER BY idx");
   // A pending one alone, then the task (the running one and the other pending one).
   EXPECT_EQ(vhtask({"stop", "--exec", std::to_string(pending)}).exit_code, 0);
   ASSERT_TRUE(wait_until(
