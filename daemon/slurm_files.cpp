@@ -155,6 +155,18 @@ done
   return script_path;
 }
 
+Result<void> write_array_job(const std::string& work_dir, const std::string& name,
+                             const std::string& job) {
+  return write_atomically(work_dir + "/" + name + ".job", job + "\n");
+}
+
+std::string read_array_job(const std::string& work_dir, const std::string& name) {
+  std::ifstream in(work_dir + "/" + name + ".job");
+  std::string job;
+  std::getline(in, job);
+  return job.find_first_not_of("0123456789") == std::string::npos ? job : std::string();
+}
+
 Result<void> touch_stop_file(const std::string& exec_dir) {
   std::ofstream out(exec_dir + "/stop", std::ios::app);
   if (!out) {

@@ -4,10 +4,11 @@
 //   EXEC_DIR/slurm-run   the execution's launcher: vhtask-supervise with the exact environment
 //                        and arguments the local executor would give it (an array element runs it)
 //   EXEC_DIR/slurm.json  which array element runs it: {"name", "job", "element", "task"};
-//                        written before sbatch (job null) and again once sbatch answered
+//                        written before sbatch, with job null (the id goes to WORK/NAME.job)
 //   EXEC_DIR/stop        present once vhtask stopped it (the element skips it if not started)
 //   WORK/NAME.sh         one array's batch script; WORK/NAME.ids its manifest (line N+1: the
-//                        execution ids element N runs, in order); WORK/NAME.out sbatch's output
+//                        execution ids element N runs, in order); WORK/NAME.out sbatch's output;
+//                        WORK/NAME.job the array's job id, once sbatch answered
 // Plain functions on the filesystem; no thread restrictions.
 
 #include "common/result.h"
@@ -45,6 +46,11 @@ Result<void> write_slurm_launcher(const std::string& exec_dir, const std::string
 Result<std::string> write_array_script(const std::string& work_dir, const std::string& name,
                                        const std::string& executions_dir,
                                        const std::vector<std::vector<ExecutionId>>& elements);
+
+// WORK/NAME.job: the array's job id. read_array_job() returns "" when it is missing.
+Result<void> write_array_job(const std::string& work_dir, const std::string& name,
+                             const std::string& job);
+std::string read_array_job(const std::string& work_dir, const std::string& name);
 
 Result<void> touch_stop_file(const std::string& exec_dir);
 

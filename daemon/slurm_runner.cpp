@@ -244,11 +244,11 @@ Result<std::string> SlurmRunner::submit(TaskId task, const std::vector<Queued>& 
       tracked.job = job;
       tracked.element = fmt::format("{}_{}", job, element);
       m_elements[tracked.element].insert(id);
-      if (auto saved = write_slurm_json(tracked.exec_dir, SlurmJobRecord{name, job, element, task});
-          !saved) {
-        spdlog::warn("execution {}: {}", id, saved.error().message);
-      }
     }
+  }
+  // One file for the whole array (not one per execution: submitting must stay cheap).
+  if (auto saved = write_array_job(m_work_dir, name, job); !saved) {
+    spdlog::warn("task {}: {}", task, saved.error().message);
   }
   arm(true);
   return job;
@@ -353,23 +353,32 @@ void SlurmRunner::flush_stops() {
 Result<bool> SlurmRunner::reattach(ExecutionId id, const std::string& exec_dir) {
   auto record = VHTASK_TRY(read_slurm_json(exec_dir));
   if (record.job.empty()) {
+    record.job = read_array_job(m_work_dir, record.name);
+  }
+  if (record.job.empty()) {
     // The daemon died while sbatch ran: the job, if it exists, carries the name.
     const ToolOutput output = VHTASK_TRY(
         run_tool({"squeue", "-h", "-t", "all", "-n", record.name, "-O", "ArrayJobID:|"}));
     if (output.exit_status == 0) {
       record.job = output.out.substr(0, output.out.find_first_of("|\n"));
     }
-    if (record.job.empty() && !fs::exists(exec_dir + "/" + execution_files::k_status_json)) {
-      return false;  // never submitted (the engine queues it again) or forgotten by Slurm
-    }
     if (!record.job.empty()) {
-      VHTASK_TRY(write_slurm_json(exec_dir, record));
+      VHTASK_TRY(write_array_job(m_work_dir, record.name, record.job));
     }
   }
   Tracked tracked{record.task, exec_dir, record.job,
                   fmt::format("{}_{}", record.job, record.element), fs::exists(exec_dir + "/stop")};
   m_tracked[id] = tracked;
-  m_elements[tracked.element].insert(id);
+  if (!record.job.empty()) {
+    m_elements[tracked.element].insert(id);
+  }
+  if (try_finish_from_status(id)) {
+    return true;  // ended meanwhile: its outcome is on its way
+  }
+  if (record.job.empty()) {
+    m_tracked.erase(id);
+    return false;  // never submitted (the engine queues it again) or forgotten by Slurm
+  }
   arm(true);
   return true;
 }

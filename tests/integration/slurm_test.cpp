@@ -130,6 +130,18 @@ protected:
     return m_daemon.state_dir() + "/executions/" + std::to_string(id);
   }
 
+  // The Slurm array job that ran an execution: slurm.json names the array, its .job file holds
+  // the id sbatch answered.
+  std::string slurm_job_of(std::int64_t id) const {
+    const auto record = json::parse(read(exec_dir(id) + "/slurm.json")).as_object();
+    std::string job = read(m_daemon.state_dir() + "/slurm/" +
+                           std::string(record.at("name").as_string()) + ".job");
+    while (!job.empty() && job.back() == '\n') {
+      job.pop_back();
+    }
+    return job;
+  }
+
   static std::string read(const std::string& path) {
     std::ifstream in(path);
     std::stringstream text;
@@ -158,8 +170,7 @@ TEST_F(Slurm, JourneyStartWaitStatusShowLogsRerun) {
   const std::string failed_id = std::to_string(failed.at("id").as_int64());
   const std::string ok_id = std::to_string(rows.at(0).at("id").as_int64());
   // The execution really went through Slurm: its directory names the array job.
-  EXPECT_NE(read(exec_dir(rows.at(0).at("id").as_int64()) + "/slurm.json").find("\"job\":\""),
-            std::string::npos);
+  EXPECT_FALSE(slurm_job_of(rows.at(0).at("id").as_int64()).empty());
 
   const auto table = vhtask({"status", "1"});
   EXPECT_EQ(table.exit_code, 0) << table.err;
@@ -251,8 +262,8 @@ TEST_F(Slurm, StopsRunningAndPendingExecutions) {
             std::string::npos)
       << read(exec_dir(running) + "/status.json");
   // Nothing of the task is left pending or running in Slurm.
-  const auto record = json::parse(read(exec_dir(running) + "/slurm.json")).as_object();
-  const std::string job(record.at("job").as_string());
+  const std::string job = slurm_job_of(running);
+  ASSERT_FALSE(job.empty());
   const auto queue =
       run_process({"squeue", "-h", "-r", "-t", "PENDING,RUNNING", "-j", job, "-o", "%i"});
   EXPECT_EQ(queue.out, "") << queue.err;

@@ -88,6 +88,9 @@ TEST(SlurmFiles, JobRecordRoundTripsAndArrayScriptListsElements) {
   EXPECT_EQ(record->task, 7);
   ASSERT_TRUE(write_slurm_json(exec_dir, SlurmJobRecord{"vhtask-1-ab", "42", 3, 7}));
   EXPECT_EQ(read_slurm_json(exec_dir)->job, "42");
+  EXPECT_EQ(read_array_job(exec_dir, "vhtask-1-ab"), "");
+  ASSERT_TRUE(write_array_job(exec_dir, "vhtask-1-ab", "42"));
+  EXPECT_EQ(read_array_job(exec_dir, "vhtask-1-ab"), "42");
   const auto script =
       write_array_script(exec_dir + "/work", "vhtask-1-ab", "/x/executions", {{1, 2}, {3}});
   ASSERT_TRUE(script);
