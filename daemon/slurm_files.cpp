@@ -143,7 +143,7 @@ for id in $ids; do
   [ -n "$cancelled" ] && break
   dir="$execs/$id"
   [ -e "$dir/stop" ] && continue
-  sh "$dir/slurm-run" &
+  (. "$dir/slurm-run") &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
   pid=

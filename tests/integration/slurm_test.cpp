@@ -61,7 +61,8 @@ const char* const k_yaml =
     "- step:\n"
     "    name: code\n"
     "    image: busybox\n"
-    "    command: 'sleep {parameter-value:nap}; exit $(( {parameter-value:i} % 3 ))'\n"
+    "    command: 'test {parameter-value:nap} = 0 || sleep {parameter-value:nap}; "
+    "exit $(( {parameter-value:i} % 3 ))'\n"
     "    parameters:\n"
     "      - name: i\n"
     "        type: integer\n"
@@ -328,6 +329,12 @@ TEST_F(Slurm, TwoHundredExecutionsUnderALimitOfEightPackedAndNot) {
                              std::string(status.at("finished_at").as_string()));
     }
     ASSERT_EQ(intervals.size(), 200u);
+    std::cerr << "pack " << pack << ": task created, first execution started, last ended, task "
+              << "ended: "
+              << sqlite(
+                     "SELECT t.created_at, min(e.started_at), max(e.finished_at), t.finished_at "
+                     "FROM tasks t JOIN executions e ON e.task_id = t.id WHERE t.id = " +
+                     task);
     const int most = max_overlap(intervals);
     EXPECT_LE(most, 8) << "pack " << pack;
     if (pack != "1") {
