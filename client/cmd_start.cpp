@@ -1,5 +1,6 @@
 // `vhtask start STEP [-f FILE] [--grid GRID | --task NAME] [--param N=V]... [--parallel N]
-//               [--name TEXT] [--seed N] [--wait] [--yes] [--dry-run] [--json]`
+//               [--name TEXT] [--seed N] [--wait] [--yes] [--dry-run] [--json]
+//               [--executor local|slurm] [--partition P] [--sbatch-arg ARG]... [--pack N]`
 // Expands and validates the search offline; with --dry-run prints the executions without
 // starting anything, otherwise sends `start` to the daemon with the very texts it validated.
 
@@ -41,6 +42,10 @@ struct StartOptions {
   bool json = false;
   bool yes = false;
   bool wait = false;
+  std::string executor;  // empty: the daemon's default
+  std::string partition;
+  std::vector<std::string> sbatch_args;
+  std::optional<std::int64_t> pack;
 };
 
 // Searches larger than this ask before starting (--yes answers in advance).
@@ -137,6 +142,22 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   if (!opts.name.empty()) {
     params["name"] = opts.name;
   }
+  if (!opts.executor.empty()) {
+    params["executor"] = opts.executor;
+  }
+  if (!opts.partition.empty()) {
+    params["partition"] = opts.partition;
+  }
+  if (!opts.sbatch_args.empty()) {
+    boost::json::array args;
+    for (const auto& arg : opts.sbatch_args) {
+      args.emplace_back(arg);
+    }
+    params["sbatch_args"] = std::move(args);
+  }
+  if (opts.pack) {
+    params["pack"] = *opts.pack;
+  }
   if (auto commit = git_commit(cwd)) {
     params["git_commit"] = *commit;
   }
@@ -184,6 +205,11 @@ Outcome<int> start_on_daemon(const StartOptions& opts, const GlobalOptions& glob
 }
 
 int run_start(const StartOptions& opts, const GlobalOptions& global) {
+  if (opts.executor == "local" &&
+      (!opts.partition.empty() || !opts.sbatch_args.empty() || opts.pack)) {
+    std::cerr << "vhtask: --partition, --sbatch-arg and --pack apply to --executor slurm\n";
+    return k_exit_usage;
+  }
   const auto search = load_search_or_report(opts.file, opts.step, opts.grid, opts.task);
   if (!search) {
     return k_exit_usage;
@@ -225,6 +251,18 @@ void register_start(CLI::App& app, const GlobalOptions& global, int& exit_code) 
                   "maximum-queued-executions)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--name", opts->name, "A label for the task, shown by `vhtask status`");
+  cmd->add_option("--executor", opts->executor,
+                  "Where the executions run: local (this machine) or slurm (job arrays; "
+                  "docs/slurm.md). Default: the daemon's --executor")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  cmd->add_option("--partition", opts->partition, "Slurm: the partition to submit to");
+  cmd->add_option("--sbatch-arg", opts->sbatch_args,
+                  "Slurm: an extra sbatch argument, e.g. --sbatch-arg=--mem=4G (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--pack", opts->pack,
+                  "Slurm: run N executions one after another per array element (for tiny "
+                  "executions; see docs/slurm.md)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Print the executions; start nothing");
   cmd->add_flag("-w,--wait", opts->wait,
                 "Wait for the task to end (progress on a terminal); exit 0 if every execution "

@@ -39,6 +39,7 @@ _vhtask() {
         --socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+        --executor) COMPREPLY=($(compgen -W "local slurm" -- "$cur")); return ;;
     esac
 
     if [[ -z $command ]]; then
@@ -54,7 +55,7 @@ _vhtask() {
     case $command in
         lint) flags="-f --file" ;;
         render) flags="-f --file -p --param --json" ;;
-        start) flags="-f --file -g --grid -t --task -p --param --seed --parallel --name -n --dry-run -w --wait -y --yes --json" ;;
+        start) flags="-f --file -g --grid -t --task -p --param --seed --parallel --name -n --dry-run -w --wait -y --yes --json --executor --partition --sbatch-arg --pack" ;;
         status) flags="-s --state -n --limit -w --watch --json" ;;
         show | wait | shutdown) flags="--json" ;;
         logs) flags="-f --follow -n --tail --json" ;;

@@ -45,6 +45,7 @@ Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
       m_scheduler(m_settings.global_limit) {
   m_runner.set_on_exit(
       [this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
+  m_runner.set_on_started([this](ExecutionId id, Timestamp at) { on_started(id, at); });
 }
 
 Result<StartResult> Engine::start(const StartRequest& request) {
@@ -72,13 +73,17 @@ Result<StartResult> Engine::start(const StartRequest& request) {
     row.parallel = *context->spec.maximum_queued_executions;
   }
   row.on_child_error = common::to_string(context->spec.on_child_error);
-  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
-  std::optional<std::size_t> limit;
-  if (row.parallel) {
-    limit = static_cast<std::size_t>(*row.parallel);
+  const ExecutorKind executor = request.executor.value_or(m_settings.default_executor);
+  row.executor = std::string(to_string(executor));
+  if (executor == ExecutorKind::slurm) {
+    row.executor_options_json = to_json(request.slurm);
   }
-  VHTASK_TRY(m_scheduler.add_task(record.id, row.count, limit));
+  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
+  VHTASK_TRY(schedule_task(record, 0));
   ActiveTask& active = m_active[record.id];
+  if (executor == ExecutorKind::slurm) {
+    active.slurm = request.slurm;
+  }
   active.record = record;
   active.context = std::move(context);
   active.env = request.env;
@@ -117,13 +122,14 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
     return Error::invalid_argument(
         fmt::format("task {} can no longer be expanded: {}", record.id, context.error().message));
   }
-  std::optional<std::size_t> limit;
-  if (record.spec.parallel) {
-    limit = static_cast<std::size_t>(*record.spec.parallel);
+  std::optional<SlurmOptions> slurm;
+  if (record.spec.executor == "slurm") {
+    slurm = VHTASK_TRY(slurm_options_from_json(record.spec.executor_options_json));
   }
   const ExecutionIndex first = record.cancelled ? record.spec.count : record.next_index;
-  VHTASK_TRY(m_scheduler.add_task(record.id, record.spec.count, limit, first));
+  VHTASK_TRY(schedule_task(record, first));
   ActiveTask& active = m_active[record.id];
+  active.slurm = std::move(slurm);
   active.record = record;
   active.context = std::move(*context);
   const boost::json::value environment = boost::json::parse(record.spec.environment_json);
@@ -133,6 +139,18 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
     }
   }
   return &active;
+}
+
+Result<void> Engine::schedule_task(const TaskRecord& record, ExecutionIndex first) {
+  std::optional<std::size_t> limit;
+  if (record.spec.parallel) {
+    limit = static_cast<std::size_t>(*record.spec.parallel);
+  }
+  const bool slurm = record.spec.executor == "slurm";
+  if (slurm) {
+    limit = k_slurm_chunk;
+  }
+  return m_scheduler.add_task(record.id, record.spec.count, limit, first, slurm);
 }
 
 void Engine::pump() {
@@ -206,6 +224,13 @@ LaunchSpec Engine::launch_spec(const ActiveTask& task, const ExecutionRecord& re
   spec.time_limit_seconds = step.time_limit_seconds;
   spec.no_output_timeout_seconds = step.no_output_timeout_seconds;
   spec.grace_seconds = m_settings.grace_seconds;
+  if (task.slurm) {
+    SlurmLaunch slurm{*task.slurm, std::nullopt};
+    if (task.record.spec.parallel) {
+      slurm.throttle = static_cast<std::size_t>(*task.record.spec.parallel);
+    }
+    spec.slurm = std::move(slurm);
+  }
   return spec;
 }
 
@@ -245,6 +270,12 @@ void Engine::launch(const Scheduler::Start& start) {
       !saved) {
     spdlog::error("execution {}: {}", record->id, saved.error().message);
   }
+  if (m_runner.starts_later(spec)) {
+    // Handed to a queue (Slurm): `queued` until the runner says it started (on_started).
+    if (auto saved = m_store.requeue_execution(record->id); !saved) {
+      spdlog::error("execution {}: {}", record->id, saved.error().message);
+    }
+  }
   publish({start.task_id, record->id, false});
 }
 
@@ -257,7 +288,11 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   const Running running = it->second;
   m_running.erase(it);
   if (auto saved = m_store.finish_execution(id, outcome); !saved) {
-    spdlog::error("execution {}: {}", id, saved.error().message);
+    // A task stop records a Slurm execution that was still queued as stopped at once.
+    const auto row = m_store.execution_by_id(id);
+    if (!row || row->state != ExecutionState::stopped) {
+      spdlog::error("execution {}: {}", id, saved.error().message);
+    }
   }
   spdlog::debug("execution {} ended: {}", id, to_string(outcome.state));
   ActiveTask* task = find_active(running.task);
@@ -275,6 +310,19 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   }
   publish({running.task, id, false});
   release(running.task, running.slot);
+}
+
+void Engine::on_started(ExecutionId id, Timestamp started_at) {
+  const auto it = m_running.find(id);
+  if (it == m_running.end()) {
+    return;
+  }
+  const std::string log = m_settings.executions_dir + "/" + std::to_string(id) + "/output.log";
+  // Fails harmlessly when the row is no longer queued (stopped meanwhile, or started already
+  // before a daemon restart).
+  if (m_store.start_rerun(id, RerunStart{std::nullopt, it->second.slot, log, started_at})) {
+    publish({it->second.task, id, false});
+  }
 }
 
 void Engine::release(TaskId task_id, Slot slot) {

@@ -39,6 +39,8 @@ struct StartRequest {
   std::string cwd;
   std::map<std::string, std::string> env;
   std::optional<std::string> git_commit;
+  std::optional<ExecutorKind> executor;  // nullopt: the daemon's default (EngineSettings)
+  SlurmOptions slurm;                    // used when the executor is slurm
 };
 
 struct StartResult {
@@ -58,6 +60,7 @@ struct EngineSettings {
   std::size_t global_limit = 1;
   std::string executions_dir;  // each execution gets executions_dir/<id>/
   int grace_seconds = 10;
+  ExecutorKind default_executor = ExecutorKind::local;  // vhtaskd --executor
 };
 
 class Engine {
@@ -111,6 +114,7 @@ private:
     std::optional<TaskState> final_state;  // set by a stop
     std::optional<std::string> final_reason;
     bool any_failed = false;
+    std::optional<SlurmOptions> slurm;  // set when the task runs on the Slurm executor
   };
   struct Running {
     TaskId task = 0;
@@ -126,11 +130,16 @@ private:
   Result<ExecutionRecord> record_start(ActiveTask& task, const Scheduler::Start& start);
   LaunchSpec launch_spec(const ActiveTask& task, const ExecutionRecord& record) const;
   void on_exit(ExecutionId id, RunOutcome outcome);
+  // A runner that starts executions later (Slurm) says one's command started.
+  void on_started(ExecutionId id, Timestamp started_at);
   // Frees the slot and finishes the task if that was its last execution.
   void release(TaskId task, Slot slot);
   void finish_task(ActiveTask& task);
   Result<void> stop_running(ExecutionId id);
   void publish(const EngineEvent& event);
+  // The scheduler's settings for a task on `executor`: a Slurm task's limit is enforced by
+  // Slurm (--array=...%K), so the scheduler only caps the executions handed out at once.
+  Result<void> schedule_task(const TaskRecord& record, ExecutionIndex first);
 
   boost::asio::io_context& m_io;
   Store& m_store;

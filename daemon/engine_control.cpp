@@ -24,6 +24,11 @@ bool is_failure(ExecutionState state) {
 
 Result<void> Engine::stop_running(ExecutionId id) {
   VHTASK_TRY(m_runner.stop(id));
+  if (VHTASK_TRY(m_store.execution_by_id(id)).state != ExecutionState::started) {
+    // Still in a Slurm queue (or already recorded stopped by the task's stop): it ends stopped
+    // without a stopping phase.
+    return {};
+  }
   VHTASK_TRY(m_store.mark_execution_stopping(id, std::string("stopped by request")));
   return {};
 }
@@ -63,7 +68,8 @@ Result<std::int64_t> Engine::stop_executions(const std::vector<ExecutionId>& ids
   for (const ExecutionId id : ids) {
     const ExecutionRecord record = VHTASK_TRY(m_store.execution_by_id(id));
     if (m_running.count(id) != 0) {
-      if (record.state == ExecutionState::started) {
+      // (queued while handed to a Slurm queue)
+      if (record.state == ExecutionState::started || record.state == ExecutionState::queued) {
         VHTASK_TRY(stop_running(id));
       }
       ++stopped;
@@ -128,7 +134,13 @@ Result<void> Engine::set_parallel(std::optional<TaskId> task, std::size_t limit)
     m_scheduler.set_global_limit(limit);
   } else {
     VHTASK_TRY(m_store.set_task_parallel(*task, static_cast<std::int64_t>(limit)));
-    if (m_scheduler.has_task(*task)) {
+    ActiveTask* active = find_active(*task);
+    if (active != nullptr && active->slurm) {
+      // Slurm enforces a Slurm task's limit: its later arrays get the new one, and so do the
+      // arrays already submitted.
+      active->record.spec.parallel = static_cast<std::int64_t>(limit);
+      m_runner.set_task_limit(*task, limit);
+    } else if (m_scheduler.has_task(*task)) {
       VHTASK_TRY(m_scheduler.set_task_limit(*task, limit));
     }
     publish({*task, std::nullopt, false});

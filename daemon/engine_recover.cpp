@@ -68,8 +68,21 @@ Result<void> Engine::recover() {
     }
     ++lost;
   }
-  // 3. Queued reruns go back to their tasks' queues.
+  // 3. Queued reruns go back to their tasks' queues. Queued rows that were handed to Slurm
+  // (slurm.json in their directory) are taken over instead, unless they never got submitted.
   for (const auto& rerun : VHTASK_TRY(m_store.queued_reruns())) {
+    const std::string dir = m_settings.executions_dir + "/" + std::to_string(rerun.id);
+    if (find_active(rerun.task_id) != nullptr && std::filesystem::exists(dir + "/slurm.json")) {
+      const auto known = m_runner.reattach(rerun.id, dir);
+      if (known && *known && m_scheduler.adopt(rerun.task_id, 0)) {
+        m_running[rerun.id] = Running{rerun.task_id, 0};
+        ++reattached;
+        continue;
+      }
+      if (rerun.attempt == 1) {
+        m_relaunch.insert({rerun.task_id, rerun.idx});  // it starts again from its row
+      }
+    }
     if (find_active(rerun.task_id) != nullptr) {
       VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
     }

@@ -105,6 +105,8 @@ void LogFollower::ensure_watching() {
     } else if (fd >= 0) {
       close(fd);
     }
+    m_poll.emplace(m_io);
+    arm_poll();
   }
   m_log_fd = open(m_log_path.c_str(), O_RDONLY | O_CLOEXEC);
 }
@@ -127,6 +129,22 @@ void LogFollower::arm_watch() {
           self->arm_watch();
         }
       });
+}
+
+void LogFollower::arm_poll() {
+  m_poll->expires_after(std::chrono::seconds(1));
+  m_poll->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->m_ended) {
+      return;
+    }
+    if (self->m_log_fd < 0) {
+      self->m_log_fd = open(self->m_log_path.c_str(), O_RDONLY | O_CLOEXEC);
+    }
+    self->pump();
+    if (!self->m_ended) {
+      self->arm_poll();
+    }
+  });
 }
 
 void LogFollower::pump() {
@@ -189,6 +207,9 @@ void LogFollower::end() {
   if (m_inotify) {
     boost::system::error_code ignored;
     m_inotify->cancel(ignored);
+  }
+  if (m_poll) {
+    m_poll->cancel();
   }
 }
 

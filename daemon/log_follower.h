@@ -2,7 +2,9 @@
 
 // LogFollower: streams one execution's output.log to a client (`vhtask logs`). Output goes
 // straight from the command to the file (the daemon never pumps it); the follower reads the file
-// when inotify says its directory changed, so a quiet execution costs nothing. Text is sent as
+// when inotify says its directory changed, so a quiet execution costs nothing. inotify does not
+// see writes made on other machines (a Slurm execution writing to NFS), so a follower also
+// reads once a second (one read() of nothing, when nothing was written). Text is sent as
 // `logs.output` notifications of at most 128 KiB (invalid UTF-8 replaced), then the final result
 // when the execution has ended and the whole file has been sent (or at once without `follow`).
 //
@@ -14,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -38,6 +41,7 @@ private:
   // Opens the log and watches its directory once the execution has started.
   void ensure_watching();
   void arm_watch();
+  void arm_poll();
   // Sends everything appended since the last read; finishes if the execution has ended.
   void pump();
   void send_text(std::string_view bytes, bool final);
@@ -55,6 +59,7 @@ private:
   std::int64_t m_offset = 0;
   std::string m_carry;  // an incomplete UTF-8 sequence at the end of the last read
   std::optional<boost::asio::posix::stream_descriptor> m_inotify;
+  std::optional<boost::asio::steady_timer> m_poll;
   std::uint64_t m_subscription = 0;
   bool m_ended = false;
 };

@@ -29,6 +29,10 @@ Result<std::optional<Options>> parse_options(int argc, char** argv) {
   app.add_option("--grace", o.grace_seconds, "Seconds between SIGTERM and SIGKILL on stop")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--executor", o.executor,
+                 "Where tasks run unless `vhtask start --executor` says: local or slurm")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
   app.add_flag("--foreground", o.foreground, "Run in the foreground (logs to stderr)");
   try {
     app.parse(argc, argv);

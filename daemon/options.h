@@ -17,9 +17,10 @@ struct Options {
   std::string db;         // --db; default STATE_DIR/vhtask.db
   std::string log_dir;    // --log-dir; default STATE_DIR/executions (one directory each)
   std::string log_level = "info";
-  std::size_t parallel = 0;  // --parallel; 0 means the number of CPUs
-  int grace_seconds = 10;    // --grace: SIGTERM, then SIGKILL this much later
-  bool foreground = false;   // --foreground: stay attached (the default when stderr is a TTY)
+  std::size_t parallel = 0;        // --parallel; 0 means the number of CPUs
+  int grace_seconds = 10;          // --grace: SIGTERM, then SIGKILL this much later
+  std::string executor = "local";  // --executor: tasks' default executor (local or slurm)
+  bool foreground = false;         // --foreground: stay attached (the default when stderr is a TTY)
   bool show_version = false;
 };
 

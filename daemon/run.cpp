@@ -3,9 +3,11 @@
 #include "daemon/background.h"
 #include "daemon/command_table.h"
 #include "daemon/engine.h"
+#include "daemon/executor_router.h"
 #include "daemon/logging.h"
 #include "daemon/options.h"
 #include "daemon/server.h"
+#include "daemon/slurm_runner.h"
 #include "daemon/state_dir.h"
 #include "daemon/store.h"
 #include "daemon/supervised_runner.h"
@@ -50,9 +52,13 @@ int serve(const Options& options, Background& background) {
   // client vanishes mid-write.
   std::signal(SIGPIPE, SIG_IGN);
   boost::asio::io_context io;
-  SupervisedRunner runner(io, supervise_binary());
-  Engine engine(io, *store, runner,
-                EngineSettings{options.parallel, options.log_dir, options.grace_seconds});
+  SupervisedRunner local_runner(io, supervise_binary());
+  SlurmRunner slurm_runner(io, supervise_binary(), options.state_dir + "/slurm");
+  ExecutorRouter runner(local_runner, slurm_runner);
+  Engine engine(
+      io, *store, runner,
+      EngineSettings{options.parallel, options.log_dir, options.grace_seconds,
+                     options.executor == "slurm" ? ExecutorKind::slurm : ExecutorKind::local});
   if (auto recovered = engine.recover(); !recovered) {
     throw Fatal("recovery failed: " + recovered.error().message);
   }

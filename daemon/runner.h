@@ -15,8 +15,10 @@
 // io_context's thread, and the OnExit callback runs there too.
 
 #include "common/result.h"
+#include "daemon/executor.h"
 #include "daemon/ids.h"
 #include "daemon/store_types.h"
+#include "daemon/timestamp.h"
 
 #include <cstdint>
 #include <functional>
@@ -44,6 +46,8 @@ struct LaunchSpec {
   std::optional<std::int64_t> time_limit_seconds;         // enforced by the supervisor
   std::optional<std::int64_t> no_output_timeout_seconds;  // log size unchanged that long
   int grace_seconds = 10;  // SIGTERM to SIGKILL, for stops and limits
+  // Set for a task on the Slurm executor (daemon/slurm_runner.h); nullopt: run it locally.
+  std::optional<SlurmLaunch> slurm;
 };
 
 // How an execution ended; exactly what Store::finish_execution records.
@@ -85,6 +89,18 @@ public:
 
   // Executions started or reattached whose outcome has not been delivered yet.
   virtual std::size_t running() const = 0;
+
+  // For runners whose executions wait somewhere before they run (a Slurm queue): start()
+  // leaves the execution `queued`, and this callback says when its command really started,
+  // always before its on_exit. Runners that start at once (the local one) never call it.
+  using OnStarted = std::function<void(ExecutionId, Timestamp started_at)>;
+  virtual void set_on_started(OnStarted /*on_started*/) {}
+  // True if start(spec) leaves the execution queued until an OnStarted.
+  virtual bool starts_later(const LaunchSpec& /*spec*/) const { return false; }
+
+  // A task's concurrency limit changed, for runners that enforce it themselves (Slurm). The
+  // local runner does not: the Scheduler does.
+  virtual void set_task_limit(TaskId /*task*/, std::size_t /*limit*/) {}
 };
 
 }  // namespace vhtask::daemon

@@ -21,7 +21,7 @@ Scheduler::TaskQueue* Scheduler::find(TaskId task) {
 }
 
 Result<void> Scheduler::add_task(TaskId task, std::int64_t count, std::optional<std::size_t> limit,
-                                 ExecutionIndex first_index) {
+                                 ExecutionIndex first_index, bool external) {
   if (find(task) != nullptr) {
     return Error::invalid_argument(fmt::format("task {} is already scheduled", task));
   }
@@ -29,7 +29,7 @@ Result<void> Scheduler::add_task(TaskId task, std::int64_t count, std::optional<
     return Error::invalid_argument(
         fmt::format("task {}: invalid index range [{}, {})", task, first_index, count));
   }
-  m_tasks.push_back(TaskQueue{task, limit, first_index, count, {}, 0});
+  m_tasks.push_back(TaskQueue{task, limit, first_index, count, {}, 0, external});
   return {};
 }
 
@@ -43,11 +43,9 @@ Result<void> Scheduler::add_rerun(TaskId task, ExecutionIndex idx, Attempt attem
 }
 
 std::optional<Scheduler::Start> Scheduler::next() {
-  if (m_running >= m_global_limit) {
-    return std::nullopt;
-  }
   for (auto& queue : m_tasks) {
-    if (queue.at_limit() || !queue.has_queued()) {
+    if (queue.at_limit() || !queue.has_queued() ||
+        (!queue.external && m_running >= m_global_limit)) {
       continue;
     }
     Start start{queue.id, 0, 1, 0};
@@ -58,9 +56,11 @@ std::optional<Scheduler::Start> Scheduler::next() {
     } else {
       start.idx = queue.next_index++;
     }
-    start.slot = take_slot(queue.id);
     ++queue.running;
-    ++m_running;
+    if (!queue.external) {
+      start.slot = take_slot(queue.id);
+      ++m_running;
+    }
     return start;
   }
   return std::nullopt;
@@ -71,6 +71,10 @@ Result<void> Scheduler::adopt(TaskId task, Slot slot) {
   const auto index = static_cast<std::size_t>(slot);
   if (queue == nullptr || slot < 0) {
     return Error::invalid_argument(fmt::format("task {} is not scheduled", task));
+  }
+  if (queue->external) {
+    ++queue->running;
+    return {};
   }
   if (index < m_slot_owner.size() && m_slot_owner[index]) {
     return Error::invalid_argument(fmt::format("slot {} is already held", slot));
@@ -100,6 +104,10 @@ Slot Scheduler::take_slot(TaskId task) {
 Result<Scheduler::TaskProgress> Scheduler::finished(TaskId task, Slot slot) {
   auto* queue = find(task);
   const auto index = static_cast<std::size_t>(slot);
+  if (queue != nullptr && queue->external && queue->running > 0) {
+    --queue->running;
+    return drain_if_idle(task);
+  }
   if (queue == nullptr || slot < 0 || index >= m_slot_owner.size() || m_slot_owner[index] != task) {
     return Error::invalid_argument(
         fmt::format("task {} has no execution running in slot {}", task, slot));

@@ -57,9 +57,10 @@ public:
   // before it. first_index > 0 resumes a task after a restart (the store's next_index); a task
   // with first_index == count queues nothing fresh and waits for reruns. limit: the per-task
   // limit, nullopt for the global limit only. Fails if the task is already known or the range
-  // is invalid.
+  // is invalid. external: the task's executions run elsewhere (a Slurm cluster): they neither
+  // count against nor wait for the global limit, and hold no slot (their Start::slot is 0).
   Result<void> add_task(TaskId task, std::int64_t count, std::optional<std::size_t> limit,
-                        ExecutionIndex first_index = 0);
+                        ExecutionIndex first_index = 0, bool external = false);
 
   // Queues a rerun of one index; it runs before the task's fresh indices. Fails if the task is
   // unknown (a drained task must be added again first, e.g. add_task(task, count, limit, count)).
@@ -107,6 +108,7 @@ private:
     std::int64_t count;
     std::deque<QueuedRerun> reruns;
     std::size_t running = 0;
+    bool external = false;
 
     bool has_queued() const { return !reruns.empty() || next_index < count; }
     bool at_limit() const { return limit && running >= *limit; }

@@ -46,6 +46,8 @@ Result<TaskRecord> read_task(const Statement& row) {
   task.spec.blueprint = row.column_text(21);
   task.spec.fixed_params_json = row.column_text(22);
   task.spec.varying_json = row.column_text(23);
+  task.spec.executor = row.column_text(24);
+  task.spec.executor_options_json = row.column_text(25);
   return task;
 }
 

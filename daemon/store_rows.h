@@ -15,7 +15,7 @@ namespace vhtask::daemon {
 inline constexpr std::string_view k_task_columns =
     "id, created_at, step, name, valohai_yaml, grid, cwd, git_commit, environment, type, seed, "
     "count, parallel, on_child_error, next_index, cancelled, state, reason, finished_at, "
-    "config_file, grid_file, blueprint, fixed_params, varying";
+    "config_file, grid_file, blueprint, fixed_params, varying, executor, executor_options";
 
 // Column order read_execution() expects.
 inline constexpr std::string_view k_execution_columns =

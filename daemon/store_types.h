@@ -36,6 +36,8 @@ struct NewTask {
   std::int64_t count = 0;                // number of executions (indices 0..count-1)
   std::optional<std::int64_t> parallel;  // per-task limit; nullopt: the global limit only
   std::string on_child_error;
+  std::string executor = "local";            // "local" or "slurm" (schema/0004_slurm.sql)
+  std::string executor_options_json = "{}";  // the executor's settings, a JSON object
 };
 
 // One row of `tasks`.

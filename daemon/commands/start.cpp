@@ -35,6 +35,23 @@ Result<StartRequest> decode(const Params& p) {
   if (auto commit = VHTASK_TRY(p.optional_string("git_commit")); !commit.empty()) {
     r.git_commit = std::move(commit);
   }
+  if (const auto executor = VHTASK_TRY(p.optional_string("executor")); !executor.empty()) {
+    r.executor = VHTASK_TRY(parse_executor(executor, "params.executor"));
+  }
+  if (auto partition = VHTASK_TRY(p.optional_string("partition")); !partition.empty()) {
+    r.slurm.partition = std::move(partition);
+  }
+  r.slurm.sbatch_args = VHTASK_TRY(p.string_list("sbatch_args"));
+  if (const auto pack = VHTASK_TRY(p.optional_int("pack"))) {
+    if (*pack < 1) {
+      return Error::invalid_argument("params.pack must be at least 1");
+    }
+    r.slurm.pack = static_cast<std::size_t>(*pack);
+  }
+  const bool slurm_options = r.slurm.partition || !r.slurm.sbatch_args.empty() || r.slurm.pack > 1;
+  if (slurm_options && r.executor == ExecutorKind::local) {
+    return Error::invalid_argument("params.partition, sbatch_args and pack need executor slurm");
+  }
   return r;
 }
 
