@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "daemon/ids.h"
+#include "daemon/metadata_follower.h"
 #include "daemon/runner.h"
 #include "daemon/scheduler.h"
 #include "daemon/store.h"
@@ -28,6 +29,10 @@
 #include <set>
 #include <string>
 #include <vector>
+
+namespace vhtask::common {
+class StopCondition;
+}
 
 namespace vhtask::daemon {
 
@@ -111,6 +116,8 @@ private:
     std::optional<TaskState> final_state;  // set by a stop
     std::optional<std::string> final_reason;
     bool any_failed = false;
+    // The task's stop-condition, parsed (engine_stop_condition.cpp); null: none.
+    std::shared_ptr<const common::StopCondition> stop_condition;
   };
   struct Running {
     TaskId task = 0;
@@ -131,6 +138,13 @@ private:
   void finish_task(ActiveTask& task);
   Result<void> stop_running(ExecutionId id);
   void publish(const EngineEvent& event);
+  std::string exec_dir(ExecutionId id) const;
+
+  // engine_stop_condition.cpp: parses the task's stop-condition into task.stop_condition.
+  Result<void> load_stop_condition(ActiveTask& task);
+  // A batch of `id`'s metadata setting `keys` was stored: stops its task if that meets the
+  // task's stop-condition.
+  void on_metadata(ExecutionId id, const std::vector<std::string>& keys);
 
   boost::asio::io_context& m_io;
   Store& m_store;
@@ -144,6 +158,7 @@ private:
   std::map<std::uint64_t, Listener> m_listeners;
   std::uint64_t m_next_listener = 1;
   bool m_pump_posted = false;
+  MetadataFollower m_metadata;
 };
 
 }  // namespace vhtask::daemon
