@@ -272,8 +272,13 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   const Running running = it->second;
   m_running.erase(it);
   // Every metadata line is stored before the outcome, so whoever sees the execution ended sees
-  // all its metadata.
-  m_metadata.drain(id, exec_dir(id));
+  // all its metadata. The slot stays taken until then.
+  m_metadata.drain(id, exec_dir(id), [this, id, running, outcome = std::move(outcome)] {
+    record_exit(id, running, outcome);
+  });
+}
+
+void Engine::record_exit(ExecutionId id, Running running, const RunOutcome& outcome) {
   if (auto saved = m_store.finish_execution(id, outcome); !saved) {
     spdlog::error("execution {}: {}", id, saved.error().message);
   }

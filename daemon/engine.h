@@ -133,6 +133,8 @@ private:
   Result<ExecutionRecord> record_start(ActiveTask& task, const Scheduler::Start& start);
   LaunchSpec launch_spec(const ActiveTask& task, const ExecutionRecord& record) const;
   void on_exit(ExecutionId id, RunOutcome outcome);
+  // on_exit's second half, once the execution's metadata is all stored.
+  void record_exit(ExecutionId id, Running running, const RunOutcome& outcome);
   // Frees the slot and finishes the task if that was its last execution.
   void release(TaskId task, Slot slot);
   void finish_task(ActiveTask& task);

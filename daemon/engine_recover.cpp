@@ -70,7 +70,7 @@ Result<void> Engine::recover() {
     const std::string reason =
         known ? "the daemon restarted and the execution's outcome could not be recovered"
               : "the daemon restarted: " + known.error().message;
-    m_metadata.drain(execution.id, dir);  // what it printed while no daemon ran
+    m_metadata.drain_now(execution.id, dir);  // what it printed while no daemon ran
     VHTASK_TRY(m_store.finish_execution(
         execution.id,
         ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason, now()}));

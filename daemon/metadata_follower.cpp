@@ -84,7 +84,19 @@ void MetadataFollower::follow(ExecutionId id, const std::string& exec_dir) {
   }
 }
 
-void MetadataFollower::drain(ExecutionId id, const std::string& exec_dir) {
+void MetadataFollower::drain(ExecutionId id, const std::string& exec_dir,
+                             std::function<void()> done) {
+  Followed* f = add(id, exec_dir);
+  if (f == nullptr) {
+    done();
+    return;
+  }
+  f->final = true;
+  f->on_drained = std::move(done);
+  mark_dirty(id, *f);
+}
+
+void MetadataFollower::drain_now(ExecutionId id, const std::string& exec_dir) {
   Followed* f = add(id, exec_dir);
   if (f == nullptr) {
     return;
@@ -99,7 +111,11 @@ void MetadataFollower::drain(ExecutionId id, const std::string& exec_dir) {
       break;
     }
   }
+  auto done = std::move(f->on_drained);
   remove(id);  // a queued step finds it gone and skips it
+  if (done) {
+    done();
+  }
 }
 
 void MetadataFollower::arm() {
@@ -160,12 +176,20 @@ void MetadataFollower::step() {
   if (it != m_followed.end()) {
     Followed& f = it->second;
     f.queued = false;
-    auto more = advance(id, f, false);
+    auto more = advance(id, f, f.final);
     if (!more) {
       spdlog::error("execution {}: reading metadata: {}", id, more.error().message);
-      remove(id);
-    } else if (*more) {
+    }
+    if (more && *more) {
       mark_dirty(id, f);  // back of the line: the others take their turn first
+    } else if (!more || f.final) {
+      // Done with it (or failed): an ended execution's outcome is recorded now.
+      auto done = std::move(f.on_drained);
+      const bool final = f.final;
+      remove(id);
+      if (final && done) {
+        done();
+      }
     }
   }
   schedule();

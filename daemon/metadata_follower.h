@@ -45,10 +45,12 @@ public:
   // Starts following exec_dir/output.log from the offset recorded in the store (the file may
   // not exist yet). Following an execution twice is harmless.
   void follow(ExecutionId id, const std::string& exec_dir);
-  // The execution has ended: stores the rest of its log now, its last line counting even
-  // without a '\n', and stops following it. Synchronous, so the outcome recorded after it comes
-  // with all its metadata stored.
-  void drain(ExecutionId id, const std::string& exec_dir);
+  // The execution has ended: stores the rest of its log in steps like any other (its last line
+  // counting even without a '\n'), stops following it, then calls `done`, so the outcome recorded
+  // there comes with all its metadata stored while the daemon keeps serving meanwhile.
+  void drain(ExecutionId id, const std::string& exec_dir, std::function<void()> done);
+  // The same, synchronously (recovery, before the daemon serves).
+  void drain_now(ExecutionId id, const std::string& exec_dir);
 
   std::size_t following() const { return m_followed.size(); }
 
@@ -62,6 +64,8 @@ private:
     std::size_t pending_from = 0;
     std::int64_t unsaved_bytes = 0;  // scanned without events since the offset was last stored
     bool queued = false;
+    bool final = false;  // the execution ended: read to the end, then call on_drained
+    std::function<void()> on_drained;
   };
 
   Followed* add(ExecutionId id, const std::string& exec_dir);
