@@ -77,9 +77,11 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
   }
   const common::StopCondition& condition = *task->stop_condition;
   const auto& wanted = condition.metadata_keys();
-  const bool touched = std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
-    return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
-  });
+  // A condition on parameters alone is checked at the execution's first metadata.
+  const bool touched =
+      wanted.empty() || std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+        return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
+      });
   if (!touched) {
     return;
   }

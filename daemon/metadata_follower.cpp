@@ -1,9 +1,11 @@
 #include "daemon/metadata_follower.h"
 
 #include <boost/asio/post.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <fcntl.h>
 #include <set>
@@ -57,6 +59,9 @@ MetadataFollower::Followed* MetadataFollower::add(ExecutionId id, const std::str
                              IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
     if (f.wd >= 0) {
       m_by_watch[f.wd] = id;
+    } else {
+      spdlog::warn("execution {}: cannot watch {} (errno {}); its metadata is read when it ends",
+                   id, exec_dir, errno);
     }
   }
   return &f;
