@@ -166,6 +166,10 @@ TEST_F(Metadata, StopConditionMetByTheFourthExecutionStopsTheTask) {
   EXPECT_EQ(status.at("task").at("counts").at("stopped").as_int64(), 6);
   EXPECT_EQ(status.at("task").at("reason").as_string(),
             "stop-condition `metadata.loss < 0.1` met by execution 4");
+  const auto text = vhtask({"status", "1"}, examples());
+  EXPECT_NE(text.out.find("Reason: stop-condition `metadata.loss < 0.1` met by execution 4\n"),
+            std::string::npos)
+      << text.out;
   for (int id = 5; id <= 9; ++id) {
     EXPECT_FALSE(
         std::filesystem::exists(m_daemon.state_dir() + "/executions/" + std::to_string(id)));
