@@ -19,7 +19,7 @@ public:
   using Kind = ConditionToken::Kind;
 
   StopConditionParser(std::string_view text, std::vector<ConditionToken> tokens, StopCondition& out)
-      : text_(text), tokens_(std::move(tokens)), out_(out) {}
+      : m_text(text), m_tokens(std::move(tokens)), m_out(out) {}
 
   Result<void> run() {
     if (peek().kind == Kind::end) {
@@ -32,18 +32,18 @@ public:
     if (peek().kind != Kind::end) {
       return error_at(peek().offset,
                       "expected a comparison operator, 'and', 'or' or end of expression, found " +
-                          describe_token(text_, peek()));
+                          describe_token(m_text, peek()));
     }
     return {};
   }
 
 private:
-  const ConditionToken& peek() const { return tokens_[pos_]; }
+  const ConditionToken& peek() const { return m_tokens[m_pos]; }
   bool at_word(std::string_view word) const {
     return peek().kind == Kind::word && peek().name == word;
   }
   Error error_at(std::size_t offset, std::string_view what) const {
-    return Error::invalid_argument(condition_column(text_, offset) + std::string(what));
+    return Error::invalid_argument(condition_column(m_text, offset) + std::string(what));
   }
   static Node make(Node::Kind kind) {
     Node node;
@@ -56,11 +56,11 @@ private:
     return node;
   }
   std::size_t add(Node node) {
-    out_.nodes_.push_back(std::move(node));
-    return out_.nodes_.size() - 1;
+    m_out.m_nodes.push_back(std::move(node));
+    return m_out.m_nodes.size() - 1;
   }
   Result<void> enter(const ConditionToken& token) {
-    if (++depth_ > StopCondition::max_depth) {
+    if (++m_depth > StopCondition::max_depth) {
       return error_at(token.offset, fmt::format("nesting deeper than {} levels ('(' and 'not')",
                                                 StopCondition::max_depth));
     }
@@ -73,7 +73,7 @@ private:
     Node node = make(kind);
     node.children.push_back(VHTASK_TRY(next()));
     while (at_word(keyword)) {
-      ++pos_;
+      ++m_pos;
       node.children.push_back(VHTASK_TRY(next()));
     }
     return node.children.size() == 1 ? node.children.front() : add(std::move(node));
@@ -91,10 +91,10 @@ private:
       return comparison();
     }
     VHTASK_TRY(enter(peek()));
-    ++pos_;
+    ++m_pos;
     Node node = make(Node::Kind::negate);
     node.children.push_back(VHTASK_TRY(not_expr()));
-    --depth_;
+    --m_depth;
     return add(std::move(node));
   }
 
@@ -112,12 +112,12 @@ private:
         node.op = op;
       }
     }
-    ++pos_;
+    ++m_pos;
     node.children = {lhs, VHTASK_TRY(operand())};
     if (peek().kind == Kind::op) {
       return error_at(peek().offset,
                       "chained comparisons are not supported; join them with 'and', found " +
-                          describe_token(text_, peek()));
+                          describe_token(m_text, peek()));
     }
     return add(std::move(node));
   }
@@ -126,13 +126,13 @@ private:
     const ConditionToken& token = peek();
     switch (token.kind) {
       case Kind::literal:
-        ++pos_;
+        ++m_pos;
         return add(literal(token.value));
       case Kind::reference: {
-        ++pos_;
-        remember(
-            token.source == ConditionSource::metadata ? out_.metadata_keys_ : out_.parameter_names_,
-            token.name);
+        ++m_pos;
+        remember(token.source == ConditionSource::metadata ? m_out.m_metadata_keys
+                                                           : m_out.m_parameter_names,
+                 token.name);
         Node node = make(Node::Kind::reference);
         node.source = token.source;
         node.name = token.name;
@@ -140,22 +140,22 @@ private:
       }
       case Kind::lparen: {
         VHTASK_TRY(enter(token));
-        ++pos_;
+        ++m_pos;
         const std::size_t inner = VHTASK_TRY(or_expr());
         if (peek().kind != Kind::rparen) {
           return error_at(peek().offset,
                           fmt::format("expected ')' to close the '(' at column {}, found {}",
-                                      condition_column_number(text_, token.offset),
-                                      describe_token(text_, peek())));
+                                      condition_column_number(m_text, token.offset),
+                                      describe_token(m_text, peek())));
         }
-        ++pos_;
-        --depth_;
+        ++m_pos;
+        --m_depth;
         return inner;
       }
       case Kind::word:
         return word(token);
       default:
-        return error_at(token.offset, "expected a value, found " + describe_token(text_, token));
+        return error_at(token.offset, "expected a value, found " + describe_token(m_text, token));
     }
   }
 
@@ -165,15 +165,15 @@ private:
         {"False", Value(false)}, {"null", Value()},     {"None", Value()}};
     for (const auto& [spelling, value] : k_constants) {
       if (token.name == spelling) {
-        ++pos_;
+        ++m_pos;
         return add(literal(value));
       }
     }
     if (token.name == "and" || token.name == "or" || token.name == "not") {
-      return error_at(token.offset, "expected a value, found " + describe_token(text_, token));
+      return error_at(token.offset, "expected a value, found " + describe_token(m_text, token));
     }
     return error_at(token.offset, "expected metadata.KEY or parameter.NAME, found " +
-                                      describe_token(text_, token));
+                                      describe_token(m_text, token));
   }
 
   static void remember(std::vector<std::string>& names, const std::string& name) {
@@ -182,11 +182,11 @@ private:
     }
   }
 
-  std::string_view text_;
-  std::vector<ConditionToken> tokens_;
-  StopCondition& out_;
-  std::size_t pos_ = 0;
-  int depth_ = 0;
+  std::string_view m_text;
+  std::vector<ConditionToken> m_tokens;
+  StopCondition& m_out;
+  std::size_t m_pos = 0;
+  int m_depth = 0;
 };
 
 Result<StopCondition> StopCondition::parse(std::string_view text) {
@@ -195,7 +195,7 @@ Result<StopCondition> StopCondition::parse(std::string_view text) {
                                    fmt::format("expression longer than {} bytes", max_length));
   }
   StopCondition out;
-  out.text_ = std::string(text);
+  out.m_text = std::string(text);
   auto tokens = VHTASK_TRY(lex_condition(text));
   VHTASK_TRY(StopConditionParser(text, std::move(tokens), out).run());
   return out;
@@ -309,11 +309,11 @@ bool StopCondition::compare(Node::Op op, const std::optional<Value>& a,
 }
 
 bool StopCondition::evaluate(const ConditionLookup& lookup) const {
-  return !nodes_.empty() && truthy(nodes_.size() - 1, lookup);
+  return !m_nodes.empty() && truthy(m_nodes.size() - 1, lookup);
 }
 
 bool StopCondition::truthy(std::size_t index, const ConditionLookup& lookup) const {
-  const Node& node = nodes_[index];
+  const Node& node = m_nodes[index];
   switch (node.kind) {
     case Node::Kind::all_of:
       return std::all_of(node.children.begin(), node.children.end(),
@@ -338,7 +338,7 @@ bool StopCondition::truthy(std::size_t index, const ConditionLookup& lookup) con
 
 std::optional<Value> StopCondition::value_of(std::size_t index,
                                              const ConditionLookup& lookup) const {
-  const Node& node = nodes_[index];
+  const Node& node = m_nodes[index];
   if (node.kind == Node::Kind::literal) {
     return node.literal;
   }

@@ -71,15 +71,15 @@ public:
   bool evaluate(const ConditionLookup& lookup) const;
 
   // The source text, as given.
-  const std::string& text() const { return text_; }
+  const std::string& text() const { return m_text; }
 
   // The metadata keys / parameter names the expression mentions (deduplicated, in order of
   // first appearance), so the daemon can skip evaluation when an event touches none of them.
-  const std::vector<std::string>& metadata_keys() const { return metadata_keys_; }
-  const std::vector<std::string>& parameter_names() const { return parameter_names_; }
+  const std::vector<std::string>& metadata_keys() const { return m_metadata_keys; }
+  const std::vector<std::string>& parameter_names() const { return m_parameter_names; }
 
 private:
-  // One node of the parsed expression; children are indices into nodes_.
+  // One node of the parsed expression; children are indices into m_nodes.
   struct Node {
     enum class Kind { literal, reference, compare, all_of, any_of, negate } kind = Kind::literal;
     enum class Op { lt, le, gt, ge, eq, ne } op = Op::eq;  // compare only
@@ -95,10 +95,10 @@ private:
   bool truthy(std::size_t node, const ConditionLookup& lookup) const;
   std::optional<Value> value_of(std::size_t node, const ConditionLookup& lookup) const;
 
-  std::string text_;
-  std::vector<Node> nodes_;  // the root is nodes_.back()
-  std::vector<std::string> metadata_keys_;
-  std::vector<std::string> parameter_names_;
+  std::string m_text;
+  std::vector<Node> m_nodes;  // the root is m_nodes.back()
+  std::vector<std::string> m_metadata_keys;
+  std::vector<std::string> m_parameter_names;
 
   friend class StopConditionParser;
 };

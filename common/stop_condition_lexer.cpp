@@ -49,40 +49,40 @@ std::string quote_char(std::string_view text, std::size_t pos) {
 
 class Lexer {
 public:
-  explicit Lexer(std::string_view text) : text_(text) {}
+  explicit Lexer(std::string_view text) : m_text(text) {}
 
   Result<std::vector<ConditionToken>> run() {
     std::vector<ConditionToken> tokens;
     while (true) {
-      while (pos_ < text_.size() && is_space(text_[pos_])) {
-        ++pos_;
+      while (m_pos < m_text.size() && is_space(m_text[m_pos])) {
+        ++m_pos;
       }
       ConditionToken token;
-      token.offset = pos_;
-      if (pos_ == text_.size()) {
+      token.offset = m_pos;
+      if (m_pos == m_text.size()) {
         tokens.push_back(std::move(token));
         return tokens;
       }
       VHTASK_TRY(next(token));
-      token.length = pos_ - token.offset;
+      token.length = m_pos - token.offset;
       tokens.push_back(std::move(token));
     }
   }
 
 private:
   Error error_at(std::size_t offset, std::string_view what) const {
-    return Error::invalid_argument(condition_column(text_, offset) + std::string(what));
+    return Error::invalid_argument(condition_column(m_text, offset) + std::string(what));
   }
   char peek(std::size_t ahead = 0) const {
-    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+    return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\0';
   }
 
-  // Reads one token starting at pos_ (not whitespace, not the end) into `token`.
+  // Reads one token starting at m_pos (not whitespace, not the end) into `token`.
   Result<void> next(ConditionToken& token) {
     const char c = peek();
     if (c == '(' || c == ')') {
       token.kind = c == '(' ? ConditionToken::Kind::lparen : ConditionToken::Kind::rparen;
-      ++pos_;
+      ++m_pos;
       return {};
     }
     if (c == '\'' || c == '"') {
@@ -108,36 +108,36 @@ private:
     token.kind = ConditionToken::Kind::op;
     if ((c == '<' || c == '>' || c == '=' || c == '!') && d == '=') {
       token.name = std::string{c, d};
-      pos_ += 2;
+      m_pos += 2;
       return {};
     }
     if (c == '<' || c == '>') {
       token.name = std::string{c};
-      ++pos_;
+      ++m_pos;
       return {};
     }
     if (c == '=') {
-      return error_at(pos_, "use '==' to compare, found '='");
+      return error_at(m_pos, "use '==' to compare, found '='");
     }
     if (c == '!') {
-      return error_at(pos_, "use 'not' to negate, found '!'");
+      return error_at(m_pos, "use 'not' to negate, found '!'");
     }
     if (c == '&' && d == '&') {
-      return error_at(pos_, "use 'and', found '&&'");
+      return error_at(m_pos, "use 'and', found '&&'");
     }
     if (c == '|' && d == '|') {
-      return error_at(pos_, "use 'or', found '||'");
+      return error_at(m_pos, "use 'or', found '||'");
     }
-    return error_at(pos_, "unexpected character " + quote_char(text_, pos_));
+    return error_at(m_pos, "unexpected character " + quote_char(m_text, m_pos));
   }
 
   // A word; `metadata` and `parameter` must be followed by `.KEY` or `["KEY"]`.
   Result<void> word(ConditionToken& token) {
-    const std::size_t start = pos_;
+    const std::size_t start = m_pos;
     while (is_word_char(peek())) {
-      ++pos_;
+      ++m_pos;
     }
-    token.name = std::string(text_.substr(start, pos_ - start));
+    token.name = std::string(m_text.substr(start, m_pos - start));
     token.kind = ConditionToken::Kind::word;
     if (token.name != "metadata" && token.name != "parameter") {
       if (peek() == '.' || peek() == '[') {  // `metrics.loss`: say what is known here
@@ -151,113 +151,114 @@ private:
         token.name == "metadata" ? ConditionSource::metadata : ConditionSource::parameter;
     const std::string what = token.name == "metadata" ? "KEY" : "NAME";
     if (peek() == '.') {
-      const std::size_t key = ++pos_;
+      const std::size_t key = ++m_pos;
       while (is_key_char(peek())) {
-        ++pos_;
+        ++m_pos;
       }
-      if (pos_ == key) {
-        return error_at(pos_, fmt::format("expected a {} after '{}.', found {}", what, token.name,
-                                          found_char()));
+      if (m_pos == key) {
+        return error_at(m_pos, fmt::format("expected a {} after '{}.', found {}", what, token.name,
+                                           found_char()));
       }
-      token.name = std::string(text_.substr(key, pos_ - key));
+      token.name = std::string(m_text.substr(key, m_pos - key));
       return {};
     }
     if (peek() != '[') {
-      return error_at(pos_, fmt::format("expected '.{}' or '[\"{}\"]' after '{}', found {}", what,
-                                        what, token.name, found_char()));
+      return error_at(m_pos, fmt::format("expected '.{}' or '[\"{}\"]' after '{}', found {}", what,
+                                         what, token.name, found_char()));
     }
-    ++pos_;
+    ++m_pos;
     skip_space();
     if (peek() != '\'' && peek() != '"') {
-      return error_at(pos_, fmt::format("expected a quoted {} after '{}[', found {}", what,
-                                        token.name, found_char()));
+      return error_at(m_pos, fmt::format("expected a quoted {} after '{}[', found {}", what,
+                                         token.name, found_char()));
     }
     token.name = VHTASK_TRY(string());
     skip_space();
     if (peek() != ']') {
-      return error_at(pos_, fmt::format("expected ']', found {}", found_char()));
+      return error_at(m_pos, fmt::format("expected ']', found {}", found_char()));
     }
-    ++pos_;
+    ++m_pos;
     return {};
   }
 
   void skip_space() {
     while (is_space(peek())) {
-      ++pos_;
+      ++m_pos;
     }
   }
   std::string found_char() const {
-    return pos_ < text_.size() ? quote_char(text_, pos_) : "end of expression";
+    return m_pos < m_text.size() ? quote_char(m_text, m_pos) : "end of expression";
   }
 
-  // A quoted string at pos_; leaves pos_ after the closing quote.
+  // A quoted string at m_pos; leaves m_pos after the closing quote.
   Result<std::string> string() {
-    const std::size_t start = pos_;
-    const char quote = text_[pos_++];
+    const std::size_t start = m_pos;
+    const char quote = m_text[m_pos++];
     std::string out;
-    while (pos_ < text_.size() && text_[pos_] != quote) {
-      char c = text_[pos_];
+    while (m_pos < m_text.size() && m_text[m_pos] != quote) {
+      char c = m_text[m_pos];
       if (c == '\\') {
         const char e = peek(1);
         if (e == '\\' || e == '\'' || e == '"') {
           c = e;
         } else if (e == 'n' || e == 't') {
           c = e == 'n' ? '\n' : '\t';
-        } else if (pos_ + 1 < text_.size()) {
-          const std::string escape = e > 0x20 && e < 0x7f ? fmt::format("'\\{}'", e)
-                                                          : "\\ and " + quote_char(text_, pos_ + 1);
-          return error_at(pos_,
+        } else if (m_pos + 1 < m_text.size()) {
+          const std::string escape = e > 0x20 && e < 0x7f
+                                         ? fmt::format("'\\{}'", e)
+                                         : "\\ and " + quote_char(m_text, m_pos + 1);
+          return error_at(m_pos,
                           "unknown escape " + escape + " in string (known: \\\\ \\' \\\" \\n \\t)");
         } else {
-          pos_ = text_.size();  // a backslash at the very end: unterminated
+          m_pos = m_text.size();  // a backslash at the very end: unterminated
           break;
         }
-        ++pos_;
+        ++m_pos;
       }
       out += c;
-      ++pos_;
+      ++m_pos;
     }
-    if (pos_ >= text_.size()) {
+    if (m_pos >= m_text.size()) {
       return error_at(start, "unterminated string");
     }
-    ++pos_;
+    ++m_pos;
     return out;
   }
 
-  // A number at pos_ (the caller checked that one starts here).
+  // A number at m_pos (the caller checked that one starts here).
   Result<Value> number() {
-    const std::size_t start = pos_;
+    const std::size_t start = m_pos;
     bool is_float = false;
     if (peek() == '-' || peek() == '+') {
-      ++pos_;
+      ++m_pos;
     }
     while (is_digit(peek())) {
-      ++pos_;
+      ++m_pos;
     }
     if (peek() == '.') {
       is_float = true;
-      ++pos_;
+      ++m_pos;
       while (is_digit(peek())) {
-        ++pos_;
+        ++m_pos;
       }
     }
     bool bad = false;
     if (peek() == 'e' || peek() == 'E') {
       is_float = true;
-      ++pos_;
+      ++m_pos;
       if (peek() == '-' || peek() == '+') {
-        ++pos_;
+        ++m_pos;
       }
       bad = !is_digit(peek());
       while (is_digit(peek())) {
-        ++pos_;
+        ++m_pos;
       }
     }
     while (is_key_char(peek()) || peek() == '+') {  // `1abc`, `1.2.3`, `1e`, `1e+`, `1-2`
       bad = true;
-      ++pos_;
+      ++m_pos;
     }
-    const std::string_view spelled = text_.substr(start, pos_ - start);
+    const std::string_view spelled = m_text.substr(start, m_pos - start);
     if (bad) {
       return error_at(start, fmt::format("invalid number '{}'", spelled));
     }
@@ -273,8 +274,8 @@ private:
     return Value(std::strtod(std::string(digits).c_str(), nullptr));
   }
 
-  std::string_view text_;
-  std::size_t pos_ = 0;
+  std::string_view m_text;
+  std::size_t m_pos = 0;
 };
 
 }  // namespace

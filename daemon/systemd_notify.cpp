@@ -1,16 +1,29 @@
 #include "daemon/systemd_notify.h"
 
+#include "common/result.h"
+
 #include <fmt/format.h>
 #include <systemd/sd-daemon.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 namespace vhtask::daemon {
 
 int systemd_listen_fd() {
   // unset_environment=1: executions must not think sockets were passed to them.
   const int n = sd_listen_fds(1);
-  return n >= 1 ? SD_LISTEN_FDS_START : -1;
+  if (n < 1) {
+    return -1;
+  }
+  const int fd = SD_LISTEN_FDS_START;
+  if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
+    throw Fatal(
+        fmt::format("systemd passed {} file descriptor(s), but fd {} is not a listening "
+                    "Unix stream socket (check ListenStream= in vhtaskd.socket)",
+                    n, fd));
+  }
+  return fd;
 }
 
 SystemdNotifier::SystemdNotifier(Engine& engine) : m_engine(engine) {

@@ -11,7 +11,9 @@
 
 namespace vhtask::daemon {
 
-// The first socket systemd passed, or -1 when there is none.
+// The first socket systemd passed, or -1 when there is none. Called once at start-up; throws
+// Fatal when what was passed is not a listening Unix stream socket (a misconfigured .socket
+// unit), rather than serving nobody.
 int systemd_listen_fd();
 
 class SystemdNotifier {
