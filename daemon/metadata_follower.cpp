@@ -16,8 +16,8 @@ namespace vhtask::daemon {
 
 namespace {
 
-constexpr std::size_t k_chunk = 64 * 1024;
-constexpr std::size_t k_batch = 1000;
+constexpr std::size_t k_chunk = 16 * 1024;
+constexpr std::size_t k_batch = 500;
 // Output without metadata: store the offset every so often, so a restart rescans little.
 constexpr std::int64_t k_offset_save_bytes = 8 << 20;
 

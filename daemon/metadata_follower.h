@@ -6,7 +6,7 @@
 // all executions), so output never waits for the daemon and a quiet execution costs nothing.
 //
 // Work is cut into small steps so the daemon keeps answering during a flood: one step reads at
-// most 64 KiB of one log or stores at most 1,000 lines in one transaction (with the log offset
+// most 16 KiB of one log or stores at most 500 lines in one transaction (with the log offset
 // consumed so far), then posts the next step to the io_context behind whatever else is waiting.
 // Executions take turns. A restarted daemon resumes each log at its stored offset, so no line is
 // lost or stored twice.

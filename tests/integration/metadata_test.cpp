@@ -221,8 +221,14 @@ TEST_F(Metadata, ABurstOf200000LinesIsStoredWhileStatusStaysFast) {
       "%.2f ms\n",
       ms.size(), median, p95, ms.back());
   // The goal is 50 ms; the machine is shared, so the median and p95 are asserted, not the max.
-  EXPECT_LT(median, 10.0);
-  EXPECT_LT(p95, 50.0);
+  // Sanitizer builds run several times slower: their bounds are scaled.
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr double k_slowdown = 4.0;
+#else
+  constexpr double k_slowdown = 1.0;
+#endif
+  EXPECT_LT(median, 10.0 * k_slowdown);
+  EXPECT_LT(p95, 50.0 * k_slowdown);
   const auto show = vhtask_json({"show", "1"}, project);
   EXPECT_EQ(show.at("metadata_events").as_int64(), 200000);
   EXPECT_EQ(show.at("metadata_dropped").as_int64(), 0);
