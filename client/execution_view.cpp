@@ -154,6 +154,19 @@ std::string render_execution_detail(const boost::json::object& show_result, cons
   }
   const auto log = string_field(e, "log_path");
   add_line(out, "Log", log.empty() ? "-" : log);
+  // The latest value of each metadata key (daemons without the "metadata" capability omit it).
+  if (const auto* metadata = object_field(show_result, "metadata")) {
+    std::string lines;
+    for (const auto& [key, value] : *metadata) {
+      lines += fmt::format("{}{} = {}", lines.empty() ? "" : "\n" + std::string(12, ' '),
+                           std::string_view(key), value_text(value));
+    }
+    if (const auto dropped = int_field(show_result, "metadata_dropped"); dropped && *dropped > 0) {
+      lines += fmt::format("{}({} over-long lines skipped)",
+                           lines.empty() ? "" : "\n" + std::string(12, ' '), *dropped);
+    }
+    add_line(out, "Metadata", lines.empty() ? "-" : lines);
+  }
   if (const auto* attempts = array_field(show_result, "attempts"); attempts && !attempts->empty()) {
     out += "\nAttempts of index " + number_or_dash(e, "index") + ":\n";
     out += render_execution_table(*attempts, {}, style);

@@ -77,9 +77,15 @@ std::string render_task_list(const boost::json::array& tasks, const Style& style
 
 std::string render_task_header(const boost::json::object& task, const Style& style) {
   const auto progress = TaskProgress::from_summary(task);
-  return fmt::format("Task {}{}: {}  {}/{}  {}  {}\n", progress.id, task_label(task),
-                     style.paint(progress.state, state_color(progress.state)), progress.finished(),
-                     progress.count, counts_text(progress, style), duration_of(progress));
+  std::string out =
+      fmt::format("Task {}{}: {}  {}/{}  {}  {}\n", progress.id, task_label(task),
+                  style.paint(progress.state, state_color(progress.state)), progress.finished(),
+                  progress.count, counts_text(progress, style), duration_of(progress));
+  // Why it stopped or failed (e.g. which execution met its stop-condition).
+  if (const auto reason = string_field(task, "reason"); !reason.empty()) {
+    out += "Reason: " + reason + "\n";
+  }
+  return out;
 }
 
 std::string render_task_outcome(const boost::json::object& task, const Style& style) {

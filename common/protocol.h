@@ -33,6 +33,7 @@ inline constexpr std::string_view k_wait = "wait";
 inline constexpr std::string_view k_stop = "stop";
 inline constexpr std::string_view k_parallel = "parallel";
 inline constexpr std::string_view k_shutdown = "shutdown";
+inline constexpr std::string_view k_compare = "compare";
 
 // Application error codes, in JSON-RPC's implementation-defined range -32000..-32099. One per
 // vhtask::Error::Code, plus the protocol's own.

@@ -1,5 +1,6 @@
 #include "common/task_spec_loader.h"
 
+#include "common/stop_condition.h"
 #include "common/variant_loader.h"
 
 #include <algorithm>
@@ -159,6 +160,14 @@ std::optional<TaskSpec> read_task_spec(YamlReader& r, const YamlNode& node, Task
       read_on_child_error(r, f, spec);
     } else if (k == "stop-condition") {
       spec.stop_condition = r.string(f);
+      if (spec.stop_condition) {
+        // Malformed: "FILE:LINE: error: stop-condition: column N: ..." (N within the expression).
+        if (auto parsed = StopCondition::parse(*spec.stop_condition); !parsed) {
+          Mark line = r.mark(f);
+          line.column = 0;
+          r.error(line, "stop-condition: " + parsed.error().message);
+        }
+      }
     } else if (k == "optimization-target-metric") {
       spec.optimization_target_metric = r.string(f);
     } else if (k == "optimization-target-value") {

@@ -9,7 +9,7 @@ namespace vhtask::daemon {
 namespace protocol = common::protocol;
 
 std::span<const Command> command_table() {
-  static constexpr std::array<Command, 10> k_commands = {{
+  static constexpr std::array<Command, 11> k_commands = {{
       {protocol::k_version, handle_version},
       {protocol::k_start, handle_start},
       {protocol::k_status, handle_status},
@@ -20,6 +20,7 @@ std::span<const Command> command_table() {
       {protocol::k_stop, handle_stop},
       {protocol::k_parallel, handle_parallel},
       {protocol::k_shutdown, handle_shutdown},
+      {protocol::k_compare, handle_compare},
   }};
   return k_commands;
 }

@@ -54,5 +54,6 @@ void handle_wait(CommandContext&, const boost::json::object&, const std::shared_
 void handle_stop(CommandContext&, const boost::json::object&, const std::shared_ptr<Reply>&);
 void handle_parallel(CommandContext&, const boost::json::object&, const std::shared_ptr<Reply>&);
 void handle_shutdown(CommandContext&, const boost::json::object&, const std::shared_ptr<Reply>&);
+void handle_compare(CommandContext&, const boost::json::object&, const std::shared_ptr<Reply>&);
 
 }  // namespace vhtask::daemon

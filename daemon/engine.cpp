@@ -42,7 +42,10 @@ Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
       m_store(store),
       m_runner(runner),
       m_settings(std::move(settings)),
-      m_scheduler(m_settings.global_limit) {
+      m_scheduler(m_settings.global_limit),
+      m_metadata(io, store) {
+  m_metadata.set_on_events(
+      [this](ExecutionId id, const std::vector<std::string>& keys) { on_metadata(id, keys); });
   m_runner.set_on_exit(
       [this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
   m_runner.set_on_started([this](ExecutionId id, Timestamp at) { on_started(id, at); });
@@ -78,7 +81,14 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   if (executor == ExecutorKind::slurm) {
     row.executor_options_json = to_json(request.slurm);
   }
+  ActiveTask checked;
+  checked.context = std::move(context);
+  VHTASK_TRY(load_stop_condition(checked));  // nothing is recorded for a malformed one
+  context = std::move(checked.context);
   const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
+  if (checked.stop_condition) {
+    VHTASK_TRY(m_store.set_stop_condition(record.id, *context->spec.stop_condition));
+  }
   VHTASK_TRY(schedule_task(record, 0));
   ActiveTask& active = m_active[record.id];
   if (executor == ExecutorKind::slurm) {
@@ -86,6 +96,7 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   }
   active.record = record;
   active.context = std::move(context);
+  active.stop_condition = std::move(checked.stop_condition);
   active.env = request.env;
   spdlog::info("task {}: step {}, {} executions", record.id, record.spec.step, row.count);
   publish({record.id, std::nullopt, false});
@@ -132,6 +143,9 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
   active.slurm = std::move(slurm);
   active.record = record;
   active.context = std::move(*context);
+  if (auto loaded = load_stop_condition(active); !loaded) {
+    spdlog::warn("task {}: {}", record.id, loaded.error().message);
+  }
   const boost::json::value environment = boost::json::parse(record.spec.environment_json);
   for (const auto& [key, value] : environment.as_object()) {
     if (value.is_string()) {
@@ -266,6 +280,7 @@ void Engine::launch(const Scheduler::Start& start) {
     return;
   }
   m_running[record->id] = Running{start.task_id, start.slot};
+  m_metadata.follow(record->id, spec.exec_dir);
   if (auto saved = m_store.set_execution_launch(record->id, *pid, spec.exec_dir + "/output.log");
       !saved) {
     spdlog::error("execution {}: {}", record->id, saved.error().message);
@@ -287,6 +302,14 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   }
   const Running running = it->second;
   m_running.erase(it);
+  // Every metadata line is stored before the outcome, so whoever sees the execution ended sees
+  // all its metadata. The slot stays taken until then.
+  m_metadata.drain(id, exec_dir(id), [this, id, running, outcome = std::move(outcome)] {
+    record_exit(id, running, outcome);
+  });
+}
+
+void Engine::record_exit(ExecutionId id, Running running, const RunOutcome& outcome) {
   if (auto saved = m_store.finish_execution(id, outcome); !saved) {
     // A task stop records a Slurm execution that was still queued as stopped at once.
     const auto row = m_store.execution_by_id(id);
@@ -379,6 +402,10 @@ void Engine::publish(const EngineEvent& event) {
       listener(event);
     }
   }
+}
+
+std::string Engine::exec_dir(ExecutionId id) const {
+  return m_settings.executions_dir + "/" + std::to_string(id);
 }
 
 std::int64_t Engine::queued() const {

@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "daemon/ids.h"
+#include "daemon/metadata_follower.h"
 #include "daemon/runner.h"
 #include "daemon/scheduler.h"
 #include "daemon/store.h"
@@ -28,6 +29,10 @@
 #include <set>
 #include <string>
 #include <vector>
+
+namespace vhtask::common {
+class StopCondition;
+}
 
 namespace vhtask::daemon {
 
@@ -115,6 +120,8 @@ private:
     std::optional<std::string> final_reason;
     bool any_failed = false;
     std::optional<SlurmOptions> slurm;  // set when the task runs on the Slurm executor
+    // The task's stop-condition, parsed (engine_stop_condition.cpp); null: none.
+    std::shared_ptr<const common::StopCondition> stop_condition;
   };
   struct Running {
     TaskId task = 0;
@@ -132,6 +139,8 @@ private:
   void on_exit(ExecutionId id, RunOutcome outcome);
   // A runner that starts executions later (Slurm) says one's command started.
   void on_started(ExecutionId id, Timestamp started_at);
+  // on_exit's second half, once the execution's metadata is all stored.
+  void record_exit(ExecutionId id, Running running, const RunOutcome& outcome);
   // Frees the slot and finishes the task if that was its last execution.
   void release(TaskId task, Slot slot);
   void finish_task(ActiveTask& task);
@@ -140,6 +149,13 @@ private:
   // The scheduler's settings for a task on `executor`: a Slurm task's limit is enforced by
   // Slurm (--array=...%K), so the scheduler only caps the executions handed out at once.
   Result<void> schedule_task(const TaskRecord& record, ExecutionIndex first);
+  std::string exec_dir(ExecutionId id) const;
+
+  // engine_stop_condition.cpp: parses the task's stop-condition into task.stop_condition.
+  Result<void> load_stop_condition(ActiveTask& task);
+  // A batch of `id`'s metadata setting `keys` was stored: stops its task if that meets the
+  // task's stop-condition.
+  void on_metadata(ExecutionId id, const std::vector<std::string>& keys);
 
   boost::asio::io_context& m_io;
   Store& m_store;
@@ -153,6 +169,7 @@ private:
   std::map<std::uint64_t, Listener> m_listeners;
   std::uint64_t m_next_listener = 1;
   bool m_pump_posted = false;
+  MetadataFollower m_metadata;
 };
 
 }  // namespace vhtask::daemon

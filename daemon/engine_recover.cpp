@@ -34,6 +34,15 @@ Result<void> Engine::recover() {
       (*active)->final_reason = record.reason.value_or("stopped by request");
     }
   }
+  // 1b. Tasks whose stop-condition was met just before the last daemon died: stop them now.
+  std::vector<std::pair<TaskId, std::string>> met;
+  for (const auto& [id, task] : m_active) {
+    if (!task.final_state) {
+      if (auto reason = VHTASK_TRY(m_store.stop_reason(id))) {
+        met.emplace_back(id, std::move(*reason));
+      }
+    }
+  }
   // 2. Executions that were running: take them over, or learn how they ended.
   std::int64_t reattached = 0;
   std::int64_t lost = 0;
@@ -45,6 +54,7 @@ Result<void> Engine::recover() {
     auto known = task != nullptr ? m_runner.reattach(execution.id, dir) : Result<bool>(false);
     if (known && *known && m_scheduler.adopt(execution.task_id, slot)) {
       m_running[execution.id] = Running{execution.task_id, slot};
+      m_metadata.follow(execution.id, dir);
       ++reattached;
       continue;
     }
@@ -60,6 +70,7 @@ Result<void> Engine::recover() {
     const std::string reason =
         known ? "the daemon restarted and the execution's outcome could not be recovered"
               : "the daemon restarted: " + known.error().message;
+    m_metadata.drain_now(execution.id, dir);  // what it printed while no daemon ran
     VHTASK_TRY(m_store.finish_execution(
         execution.id,
         ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason, now()}));
@@ -86,6 +97,12 @@ Result<void> Engine::recover() {
     if (find_active(rerun.task_id) != nullptr) {
       VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
     }
+  }
+  for (const auto& [id, reason] : met) {
+    ActiveTask& task = m_active.at(id);
+    task.final_state = TaskState::stopped;
+    task.final_reason = reason;
+    VHTASK_TRY(stop_task(id));
   }
   // 4. Tasks with nothing left to do end now (the daemon died before recording it).
   std::vector<TaskId> idle;

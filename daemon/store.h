@@ -13,15 +13,18 @@
 
 #include "common/result.h"
 #include "daemon/ids.h"
+#include "daemon/metadata_scanner.h"
 #include "daemon/statement.h"
 #include "daemon/store_types.h"
 
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -104,6 +107,23 @@ public:
   Result<std::vector<ExecutionRecord>> live_executions();
   // Reruns waiting to start, oldest request first, for rebuilding the scheduler's queues.
   Result<std::vector<ExecutionRecord>> queued_reruns();
+
+  // ---- metadata (store_metadata.cpp; schema/README.md, "Metadata")
+  // How far an execution's log has been read for metadata.
+  Result<MetadataProgress> metadata_progress(ExecutionId id);
+  // In one transaction: appends `lines` (events get seq progress.count, count + 1, ...; dropped
+  // lines are counted), updates the latest value of each key, and records `offset` as consumed.
+  Result<MetadataProgress> append_metadata(ExecutionId id, std::span<const MetadataLine> lines,
+                                           std::int64_t offset, Timestamp now);
+  // The latest value of each key of one execution, by key.
+  Result<std::vector<MetadataValue>> latest_metadata(ExecutionId id);
+  // The latest value of each key of every execution of a task, by execution id then key.
+  Result<std::vector<std::pair<ExecutionId, MetadataValue>>> task_metadata(TaskId task);
+  // Records a task's stop condition (as written) and, once met, why it stopped.
+  Result<void> set_stop_condition(TaskId id, const std::string& condition);
+  Result<void> set_stop_reason(TaskId id, const std::string& reason);
+  // Why a task's stop-condition stopped it; nullopt while it has not been met.
+  Result<std::optional<std::string>> stop_reason(TaskId id);
 
 private:
   Store(std::unique_ptr<sqlite3, int (*)(sqlite3*)> db, std::string path, int schema_version);

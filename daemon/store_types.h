@@ -133,4 +133,19 @@ struct TaskCounts {
   }
 };
 
+// How far an execution's log was read for metadata (columns metadata_* of `executions`).
+struct MetadataProgress {
+  std::int64_t offset = 0;   // bytes [0, offset) consumed; a line boundary
+  std::int64_t count = 0;    // events stored: the next seq
+  std::int64_t dropped = 0;  // over-long candidate lines skipped
+};
+
+// The latest value of one metadata key of an execution (a row of `metadata_latest`).
+struct MetadataValue {
+  std::string key;
+  std::string value_json;
+  std::int64_t seq = 0;
+  std::string time;
+};
+
 }  // namespace vhtask::daemon

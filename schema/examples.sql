@@ -44,3 +44,16 @@ SELECT idx, json_extract(parameters, '$.learning_rate') AS learning_rate, state,
 FROM latest_executions
 WHERE task_id = 1
 ORDER BY idx;
+
+-- The latest loss of each execution of task 1 (newest attempt of each index), best first.
+SELECT e.id, e.idx, e.state, json_extract(m.value, '$') AS loss
+FROM latest_executions AS e
+LEFT JOIN metadata_latest AS m ON m.execution_id = e.id AND m.key = 'loss'
+WHERE e.task_id = 1
+ORDER BY m.value IS NULL, loss;
+
+-- Every metadata event of execution 1, in the order it printed them.
+SELECT seq, time, json
+FROM metadata_events
+WHERE execution_id = 1
+ORDER BY seq;

@@ -28,8 +28,26 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
   for (const auto& attempt : *attempts) {
     history.push_back(execution_view(attempt));
   }
-  reply->result(boost::json::object{{"execution", execution_view(*execution)},
-                                    {"attempts", std::move(history)}});
+  const auto latest = store.latest_metadata(execution->id);
+  const auto progress = store.metadata_progress(execution->id);
+  if (!latest || !progress) {
+    reply->fail(!latest ? latest.error() : progress.error());
+    return;
+  }
+  // The latest value of each key, and how many lines were stored and dropped (protocol.md).
+  boost::json::object metadata;
+  for (const auto& item : *latest) {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(item.value_json, ec);
+    metadata[item.key] = ec ? boost::json::value(nullptr) : std::move(value);
+  }
+  reply->result(boost::json::object{
+      {"execution", execution_view(*execution)},
+      {"attempts", std::move(history)},
+      {"metadata", std::move(metadata)},
+      {"metadata_events", progress->count},
+      {"metadata_dropped", progress->dropped},
+  });
 }
 
 }  // namespace vhtask::daemon

@@ -72,6 +72,15 @@ std::vector<Rows> run_script(sqlite3* db, const std::string& script) {
 
 class StoreExamplesTest : public StoreTest {
 protected:
+  static std::vector<MetadataLine> events(const std::vector<std::string>& lines) {
+    std::vector<MetadataLine> out;
+    MetadataScanner scanner;
+    for (const auto& line : lines) {
+      scanner.feed(line + "\n", out);
+    }
+    return out;
+  }
+
   // Task 1: 6 indices, 0 completed, 1 failed, 2 running, 3 failed then rerun and completed,
   // 4..5 queued. Task 2: 3 indices, 0 failed, stopped.
   void fill() {
@@ -83,6 +92,11 @@ protected:
     const auto rerun = store().request_rerun(one, 3, at(2)).value();
     ASSERT_TRUE(store().start_rerun(rerun.id, {77, 3, "/tmp/logs/3.2.log", at(3)}));
     ASSERT_TRUE(store().finish_execution(rerun.id, exited(0, 4.25)));
+
+    // Metadata: index 0 printed two lines (loss 0.5, then 0.25), index 1 one (loss 0.1).
+    ASSERT_TRUE(store().append_metadata(
+        rows[0].id, events({"{\"loss\": 0.5}", "{\"loss\": 0.25, \"acc\": 0.9}"}), 40, at(1)));
+    ASSERT_TRUE(store().append_metadata(rows[1].id, events({"{\"loss\": 0.1}"}), 14, at(1)));
 
     const auto two = task_with_started(3, 1);
     ASSERT_TRUE(store().finish_execution(store().executions_of_task(two)->front().id, exited(2)));
@@ -101,7 +115,7 @@ TEST_F(StoreExamplesTest, EveryExampleQueryRunsAndAgreesWithTheStore) {
   fill();
   RawDb raw(db_path());
   const auto results = run_script(raw.get(), schema_file("examples.sql"));
-  ASSERT_EQ(results.size(), 6u);
+  ASSERT_EQ(results.size(), 8u);
 
   // Tasks and their progress: task 1 has 2 queued, task 2 none (cancelled).
   ASSERT_EQ(results[0].size(), 2u);
@@ -140,6 +154,29 @@ TEST_F(StoreExamplesTest, EveryExampleQueryRunsAndAgreesWithTheStore) {
   // Parameters as columns: one row per started index of task 1.
   ASSERT_EQ(results[5].size(), 4u);
   EXPECT_EQ(results[5][0][1], "0.1");
+
+  // Latest loss, best first: index 1 (0.1), index 0 (0.25, its latest), then those without.
+  ASSERT_EQ(results[6].size(), 4u);
+  EXPECT_EQ(results[6][0][1], "1");
+  EXPECT_EQ(results[6][0][3], "0.1");
+  EXPECT_EQ(results[6][1][1], "0");
+  EXPECT_EQ(results[6][1][3], "0.25");
+  EXPECT_EQ(results[6][2][3], "NULL");
+
+  // The events of execution 1, in order; the Store agrees on the latest values and progress.
+  ASSERT_EQ(results[7].size(), 2u);
+  EXPECT_EQ(results[7][0][0], "0");
+  EXPECT_EQ(results[7][1][2], "{\"loss\": 0.25, \"acc\": 0.9}");
+  const auto latest = store().latest_metadata(1).value();
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[0].key, "acc");
+  EXPECT_EQ(latest[1].key, "loss");
+  EXPECT_EQ(latest[1].value_json, "0.25");
+  EXPECT_EQ(latest[1].seq, 1);
+  const auto progress = store().metadata_progress(1).value();
+  EXPECT_EQ(progress.offset, 40);
+  EXPECT_EQ(progress.count, 2);
+  EXPECT_EQ(progress.dropped, 0);
 }
 
 TEST_F(StoreExamplesTest, ExamplesRunInTheSqlite3Shell) {

@@ -1,0 +1,130 @@
+// Engine: a task's stop-condition (docs/metadata.md), checked as its executions' metadata
+// arrives. When an execution meets it, the reason is recorded first (so a restart does not forget
+// it) and the task stops exactly like `vhtask stop TASK`.
+
+#include "common/json_text.h"
+#include "common/stop_condition.h"
+#include "daemon/engine.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace vhtask::daemon {
+
+namespace {
+
+// A JSON value as the condition language compares it; objects have no counterpart.
+std::optional<common::Value> to_value(const boost::json::value& json) {
+  switch (json.kind()) {
+    case boost::json::kind::null:
+      return common::Value{common::Null{}};
+    case boost::json::kind::bool_:
+      return common::Value{json.get_bool()};
+    case boost::json::kind::int64:
+      return common::Value{json.get_int64()};
+    case boost::json::kind::uint64:
+      return common::Value{static_cast<double>(json.get_uint64())};
+    case boost::json::kind::double_:
+      return common::Value{json.get_double()};
+    case boost::json::kind::string:
+      return common::Value{std::string(json.get_string())};
+    case boost::json::kind::array: {
+      common::ValueList items;
+      for (const auto& item : json.get_array()) {
+        auto value = to_value(item);
+        if (!value) {
+          return std::nullopt;
+        }
+        items.push_back(std::move(*value));
+      }
+      return common::Value{std::move(items)};
+    }
+    case boost::json::kind::object:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<void> Engine::load_stop_condition(ActiveTask& task) {
+  const auto& text = task.context->spec.stop_condition;
+  if (!text || text->empty()) {
+    return {};
+  }
+  // The loader reported a malformed condition already (file:line); this cannot fail for a task
+  // that was accepted, but a stored task is re-parsed by a possibly newer daemon.
+  auto parsed = common::StopCondition::parse(*text);
+  if (!parsed) {
+    return Error::invalid_argument(
+        fmt::format("stop-condition `{}`: {}", *text, parsed.error().message));
+  }
+  task.stop_condition = std::make_shared<const common::StopCondition>(std::move(*parsed));
+  return {};
+}
+
+void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
+  const auto record = m_store.execution_by_id(id);
+  if (!record) {
+    return;
+  }
+  ActiveTask* task = find_active(record->task_id);
+  if (task == nullptr || !task->stop_condition || task->final_state) {
+    return;  // no condition, or the task is stopping already
+  }
+  const common::StopCondition& condition = *task->stop_condition;
+  const auto& wanted = condition.metadata_keys();
+  // A condition on parameters alone is checked at the execution's first metadata.
+  const bool touched =
+      wanted.empty() || std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+        return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
+      });
+  if (!touched) {
+    return;
+  }
+  const auto latest = m_store.latest_metadata(id);
+  if (!latest) {
+    spdlog::error("execution {}: {}", id, latest.error().message);
+    return;
+  }
+  boost::system::error_code ec;
+  const boost::json::value parameters = boost::json::parse(record->parameters_json, ec);
+  const auto lookup = [&](common::ConditionSource source,
+                          std::string_view name) -> std::optional<common::Value> {
+    if (source == common::ConditionSource::parameter) {
+      if (ec || !parameters.is_object()) {
+        return std::nullopt;
+      }
+      const auto* value = parameters.as_object().if_contains(name);
+      return value == nullptr ? std::nullopt : to_value(*value);
+    }
+    for (const auto& item : *latest) {
+      if (item.key == name) {
+        boost::system::error_code bad;
+        const boost::json::value value = boost::json::parse(item.value_json, bad);
+        return bad ? std::nullopt : to_value(value);
+      }
+    }
+    return std::nullopt;
+  };
+  if (!condition.evaluate(lookup)) {
+    return;
+  }
+  const TaskId task_id = record->task_id;
+  const std::string reason =
+      fmt::format("stop-condition `{}` met by execution {}", condition.text(), id);
+  spdlog::info("task {}: {}", task_id, reason);
+  if (auto saved = m_store.set_stop_reason(task_id, reason); !saved) {
+    spdlog::error("task {}: {}", task_id, saved.error().message);
+  }
+  task->final_state = TaskState::stopped;
+  task->final_reason = reason;
+  if (auto stopped = stop_task(task_id); !stopped) {
+    spdlog::error("task {}: {}", task_id, stopped.error().message);
+  }
+}
+
+}  // namespace vhtask::daemon
