@@ -37,6 +37,7 @@ install(FILES completions/vhtask.bash RENAME vhtask
 install(FILES completions/_vhtask DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
-install(FILES README.md docs/reliability.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md docs/reliability.md docs/metadata.md docs/stop-condition.md docs/slurm.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES schema/README.md schema/protocol.md schema/execution-dir.md schema/examples.sql
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/schema)
