@@ -4,6 +4,7 @@
 // and 200 executions under a limit of 8, packed and not. Every test skips, saying why, when no
 // cluster answers `sinfo`.
 
+#include "tests/integration/journey.h"
 #include "tests/support/daemon_harness.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
@@ -45,19 +46,8 @@ std::string cluster_problem() {
     GTEST_SKIP() << problem;                                             \
   }
 
-// The journey's project (cli_journey_test.cpp): index 1 of the grid fails with exit 3.
-const char* const k_yaml =
-    "- step:\n"
-    "    name: job\n"
-    "    image: busybox\n"
-    "    command: 'echo run {parameter-value:i}; echo ''{\"loss\": 0.5}''; "
-    "test {parameter-value:i} -ne 1 || exit 3; sleep {parameter-value:nap}'\n"
-    "    parameters:\n"
-    "      - name: i\n"
-    "        type: integer\n"
-    "      - name: nap\n"
-    "        type: float\n"
-    "        default: 0\n"
+// The journey's project (journey.h) plus step `code`: exits i % 3 after sleeping `nap` seconds.
+const char* const k_code_step =
     "- step:\n"
     "    name: code\n"
     "    image: busybox\n"
@@ -69,11 +59,6 @@ const char* const k_yaml =
     "      - name: nap\n"
     "        type: float\n"
     "        default: 0\n";
-const char* const k_grid =
-    "parameters:\n"
-    "  - name: i\n"
-    "    style: multiple\n"
-    "    rules: {items: [0, 1, 2]}\n";
 
 std::string grid_of(int count) {
   std::string items;
@@ -83,39 +68,16 @@ std::string grid_of(int count) {
   return "parameters:\n  - name: i\n    style: multiple\n    rules: {items: [" + items + "]}\n";
 }
 
-class Slurm : public ::testing::Test {
+class Slurm : public JourneyFixture {
 protected:
   void SetUp() override {
     SKIP_WITHOUT_SLURM();
-    ASSERT_TRUE(m_daemon.start({"--parallel", "4", "--executor", "slurm"})) << m_daemon.log();
-    m_daemon.dir().write("project/valohai.yaml", k_yaml);
-    m_daemon.dir().write("project/grid.yaml", k_grid);
-  }
-
-  RunResult vhtask(std::vector<std::string> args) {
-    args.insert(args.begin(), client_binary());
-    RunOptions options;
-    for (const auto& [key, value] : m_daemon.client_env()) {
-      options.env[key] = value;
+    m_deadline = 240s;
+    start_daemon({"--parallel", "4", "--executor", "slurm"});
+    if (HasFatalFailure()) {
+      return;
     }
-    options.env["NO_COLOR"] = "1";
-    options.cwd = (m_daemon.dir().path() / "project").string();
-    options.deadline = 240s;
-    return run_process(args, options);
-  }
-
-  json::object vhtask_json(std::vector<std::string> args, int expected_exit = 0) {
-    args.push_back("--json");
-    const auto r = vhtask(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    boost::system::error_code ec;
-    auto value = json::parse(r.out, ec);
-    EXPECT_FALSE(ec) << r.out;
-    return (!ec && value.is_object()) ? value.as_object() : json::object{};
-  }
-
-  std::string sqlite(const std::string& sql) {
-    return run_process({"sqlite3", "-readonly", m_daemon.db(), sql}).out;
+    m_daemon.dir().write("project/valohai.yaml", std::string(k_journey_yaml) + k_code_step);
   }
 
   std::vector<std::int64_t> vhtask_ids(const std::string& task) {
@@ -149,78 +111,17 @@ protected:
     text << in.rdbuf();
     return text.str();
   }
-
-  DaemonHarness m_daemon;
 };
 
 TEST_F(Slurm, JourneyStartWaitStatusShowLogsRerun) {
-  const auto started = vhtask({"start", "job", "--grid", "grid.yaml", "--wait"});
-  EXPECT_EQ(started.exit_code, 1) << started.out << started.err;
-  EXPECT_NE(started.out.find("3 executions"), std::string::npos) << started.out;
-
-  const auto task = vhtask_json({"status", "1"});
-  EXPECT_EQ(task.at("task").at("count").as_int64(), 3);
-  EXPECT_EQ(task.at("task").at("counts").at("complete").as_int64(), 2);
-  EXPECT_EQ(task.at("task").at("counts").at("error").as_int64(), 1);
-  const auto& rows = task.at("executions").as_array();
-  ASSERT_EQ(rows.size(), 3u);
-  const auto& failed = rows.at(1).as_object();
-  EXPECT_EQ(failed.at("index").as_int64(), 1);
-  EXPECT_EQ(failed.at("exit_code").as_int64(), 3);
-  EXPECT_EQ(failed.at("state").as_string(), "error");
-  const std::string failed_id = std::to_string(failed.at("id").as_int64());
-  const std::string ok_id = std::to_string(rows.at(0).at("id").as_int64());
-  // The execution really went through Slurm: its directory names the array job.
-  EXPECT_FALSE(slurm_job_of(rows.at(0).at("id").as_int64()).empty());
-
-  const auto table = vhtask({"status", "1"});
-  EXPECT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_NE(table.out.find("error"), std::string::npos) << table.out;
-  const auto show = vhtask({"show", failed_id});
-  EXPECT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_NE(show.out.find("echo run 1"), std::string::npos) << show.out;
-  const auto logs = vhtask({"logs", ok_id});
-  EXPECT_EQ(logs.exit_code, 0) << logs.err;
-  EXPECT_EQ(logs.out, "run 0\n{\"loss\": 0.5}\n");
-  EXPECT_EQ(vhtask({"logs", ok_id, "-f"}).exit_code, 0);
-  EXPECT_EQ(vhtask({"logs", failed_id, "-f"}).exit_code, 1);
-  EXPECT_EQ(vhtask({"wait", "1"}).exit_code, 1);
-
-  const std::string before = sqlite("SELECT * FROM executions WHERE attempt = 1 ORDER BY id");
-  const auto rerun = vhtask({"rerun", "--failed", "1"});
-  EXPECT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
-  EXPECT_EQ(vhtask({"wait", "1"}).exit_code, 1);
-  EXPECT_EQ(sqlite("SELECT * FROM executions WHERE attempt = 1 ORDER BY id"), before);
-  EXPECT_EQ(sqlite("SELECT idx, attempt, state, exit_code FROM executions WHERE attempt = 2"),
-            "1|2|error|3\n");
-  EXPECT_EQ(vhtask({"rerun", ok_id}).exit_code, 0);
-  EXPECT_EQ(vhtask({"wait", "1"}).exit_code, 1);
-  const auto history = vhtask_json({"show", ok_id});
-  EXPECT_EQ(history.at("attempts").as_array().size(), 2u);
+  start_wait_status_show_logs_rerun();
+  // The executions really went through Slurm: their directories name the array job.
+  EXPECT_FALSE(slurm_job_of(1).empty());
 }
 
 TEST_F(Slurm, JourneyStopParallelAndShutdown) {
-  const auto started = vhtask_json({"start", "job", "--grid", "grid.yaml", "--param", "nap=100"});
-  const auto task = std::to_string(started.at("task").as_int64());
-  EXPECT_EQ(started.at("count").as_int64(), 3);
-  // Unlike a local process, a Slurm job starts on the controller's next tick: wait for index 1
-  // to fail before stopping, so the assertions are the local journey's.
-  ASSERT_TRUE(wait_until(
-      [&] { return sqlite("SELECT state FROM executions WHERE idx = 1") == "error\n"; }, 60s));
-  EXPECT_EQ(vhtask({"parallel", "2"}).exit_code, 0);
-  EXPECT_EQ(vhtask({"parallel", "1", "--task", task}).exit_code, 0);
-  const auto status = vhtask_json({"status", task});
-  ASSERT_FALSE(status.at("executions").as_array().empty());
-  const auto first = std::to_string(status.at("executions").at(0).at("id").as_int64());
-  EXPECT_EQ(vhtask({"stop", "--exec", first}).exit_code, 0);
-  EXPECT_EQ(vhtask({"stop", task}).exit_code, 0);
-  EXPECT_EQ(vhtask({"wait", task}).exit_code, 1);
-  const auto after = vhtask_json({"status", task});
-  EXPECT_EQ(after.at("task").at("state").as_string(), "stopped");
-  EXPECT_EQ(after.at("task").at("counts").at("stopped").as_int64(), 2);
-  EXPECT_EQ(after.at("task").at("counts").at("error").as_int64(), 1);
-  EXPECT_EQ(vhtask({"shutdown"}).exit_code, 0);
-  EXPECT_EQ(m_daemon.wait_for_exit(), 0) << m_daemon.log();
+  stop_parallel_and_shutdown();
+  EXPECT_FALSE(slurm_job_of(1).empty());
 }
 
 TEST_F(Slurm, StopsRunningAndPendingExecutions) {
