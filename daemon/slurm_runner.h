@@ -113,7 +113,11 @@ private:
   std::map<std::string, std::string> m_element_states;      // "JOB_INDEX" -> last squeue state
   boost::asio::steady_timer m_timer;
   bool m_timer_armed = false;
-  std::chrono::milliseconds m_delay{100};
+  // squeue is polled with a backoff: k_min_delay after a change, doubling while nothing
+  // changes, up to k_max_delay.
+  static constexpr std::chrono::milliseconds k_min_delay{100};
+  static constexpr std::chrono::milliseconds k_max_delay{2000};
+  std::chrono::milliseconds m_delay = k_min_delay;
   std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 
