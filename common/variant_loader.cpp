@@ -147,7 +147,10 @@ void check_rules(YamlReader& r, const std::vector<Field>& rules, const Mark& rul
       }
       break;
     case VariantStyle::linear: {
-      const bool bounds = need(v.start.has_value(), "start") & need(v.end.has_value(), "end");
+      // Both checks run (each reports its own missing field), so no short-circuit.
+      const bool has_start = need(v.start.has_value(), "start");
+      const bool has_end = need(v.end.has_value(), "end");
+      const bool bounds = has_start && has_end;
       if (bounds && v.end->value.to_double() < v.start->value.to_double()) {
         r.error(at("end"), prefix + "End must be greater than or equal to start.");
       }
@@ -165,7 +168,9 @@ void check_rules(YamlReader& r, const std::vector<Field>& rules, const Mark& rul
       }
       break;
     case VariantStyle::random: {
-      const bool bounds = need(v.min.has_value(), "min") & need(v.max.has_value(), "max");
+      const bool has_min = need(v.min.has_value(), "min");
+      const bool has_max = need(v.max.has_value(), "max");
+      const bool bounds = has_min && has_max;
       if (bounds && v.max->value.to_double() < v.min->value.to_double()) {
         r.error(at("max"), prefix + "max must be greater than or equal to min.");
       }

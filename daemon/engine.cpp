@@ -85,10 +85,10 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   checked.context = std::move(context);
   VHTASK_TRY(load_stop_condition(checked));  // nothing is recorded for a malformed one
   context = std::move(checked.context);
-  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
   if (checked.stop_condition) {
-    VHTASK_TRY(m_store.set_stop_condition(record.id, *context->spec.stop_condition));
+    row.stop_condition = context->spec.stop_condition;
   }
+  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
   VHTASK_TRY(schedule_task(record, 0));
   ActiveTask& active = m_active[record.id];
   if (executor == ExecutorKind::slurm) {

@@ -119,8 +119,7 @@ public:
   Result<std::vector<MetadataValue>> latest_metadata(ExecutionId id);
   // The latest value of each key of every execution of a task, by execution id then key.
   Result<std::vector<std::pair<ExecutionId, MetadataValue>>> task_metadata(TaskId task);
-  // Records a task's stop condition (as written) and, once met, why it stopped.
-  Result<void> set_stop_condition(TaskId id, const std::string& condition);
+  // Records why a task stopped once its stop condition (NewTask::stop_condition) was met.
   Result<void> set_stop_reason(TaskId id, const std::string& reason);
   // Why a task's stop-condition stopped it; nullopt while it has not been met.
   Result<std::optional<std::string>> stop_reason(TaskId id);

@@ -115,13 +115,6 @@ Result<std::vector<std::pair<ExecutionId, MetadataValue>>> Store::task_metadata(
   return values;
 }
 
-Result<void> Store::set_stop_condition(TaskId id, const std::string& condition) {
-  auto stmt = VHTASK_TRY(cached("UPDATE tasks SET stop_condition = ? WHERE id = ?"));
-  VHTASK_TRY(stmt->bind_all(condition, id));
-  VHTASK_TRY(stmt->run());
-  return expect_one_change(fmt::format("task {}", id));
-}
-
 Result<void> Store::set_stop_reason(TaskId id, const std::string& reason) {
   auto stmt = VHTASK_TRY(cached("UPDATE tasks SET stop_reason = ? WHERE id = ?"));
   VHTASK_TRY(stmt->bind_all(reason, id));

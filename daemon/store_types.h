@@ -38,6 +38,9 @@ struct NewTask {
   std::string on_child_error;
   std::string executor = "local";            // "local" or "slurm" (schema/0004_slurm.sql)
   std::string executor_options_json = "{}";  // the executor's settings, a JSON object
+  // The task's stop-condition text, already validated (schema/0003_metadata.sql); recorded with
+  // the task in one statement, so a crash cannot leave a task without its condition.
+  std::optional<std::string> stop_condition;
 };
 
 // One row of `tasks`.
