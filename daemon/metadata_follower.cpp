@@ -16,15 +16,21 @@ namespace vhtask::daemon {
 
 namespace {
 
+// A read starts at k_chunk and doubles, up to k_max_chunk, while the output it finds holds no
+// metadata candidates: plain output (1 GiB of it) is scanned in a few hundred steps, and a
+// flood of metadata lines still parses at most k_chunk of them per step.
 constexpr std::size_t k_chunk = 16 * 1024;
+constexpr std::size_t k_max_chunk = 1024 * 1024;
 constexpr std::size_t k_batch = 500;
 // Output without metadata: store the offset every so often, so a restart rescans little.
 constexpr std::int64_t k_offset_save_bytes = 8 << 20;
+// After a batch of inotify events, the next batch is read this much later (never while idle).
+constexpr std::chrono::milliseconds k_event_pause{10};
 
 }  // namespace
 
 MetadataFollower::MetadataFollower(boost::asio::io_context& io, Store& store)
-    : m_io(io), m_store(store), m_buffer(k_chunk, '\0') {
+    : m_io(io), m_store(store), m_pause(io) {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
     spdlog::error("inotify_init1: {}; metadata is read only when executions end", errno);
@@ -131,6 +137,7 @@ void MetadataFollower::arm() {
           return;
         }
         alignas(inotify_event) std::array<char, 4096> events{};
+        bool any = false;
         for (;;) {
           const ssize_t n = read(m_inotify->native_handle(), events.data(), events.size());
           if (n <= 0) {
@@ -146,9 +153,22 @@ void MetadataFollower::arm() {
             } else if (const auto it = m_by_watch.find(event->wd); it != m_by_watch.end()) {
               mark_dirty(it->second, m_followed.at(it->second));
             }
+            any = true;
           }
         }
-        arm();
+        if (!any) {
+          arm();
+          return;
+        }
+        // While output flows, every write() of a command queues an event; reacting to each one
+        // kept the daemon busy for as long as a 1 GiB write took. Pausing lets the kernel merge
+        // them (identical unread events coalesce) at the cost of k_event_pause of latency.
+        m_pause.expires_after(k_event_pause);
+        m_pause.async_wait([this](const boost::system::error_code& wait_ec) {
+          if (!wait_ec) {
+            arm();
+          }
+        });
       });
 }
 
@@ -210,13 +230,18 @@ Result<bool> MetadataFollower::advance(ExecutionId id, Followed& f, bool final) 
   }
   ssize_t n = 0;
   if (f.fd >= 0) {
-    n = pread(f.fd, m_buffer.data(), m_buffer.size(), f.scanner.position());
+    if (m_buffer.size() < f.chunk) {
+      m_buffer.resize(f.chunk);  // grows once, to k_max_chunk at most, when output is plain
+    }
+    n = pread(f.fd, m_buffer.data(), f.chunk, f.scanner.position());
     if (n < 0) {
       return Error::io(fmt::format("{}: read failed (errno {})", f.log_path, errno));
     }
   }
   if (n > 0) {
+    const std::size_t before = f.pending.size();
     f.scanner.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(n)), f.pending);
+    f.chunk = f.pending.size() == before ? std::min(f.chunk * 2, k_max_chunk) : k_chunk;
     f.unsaved_bytes += n;
     if (!f.pending.empty() || f.unsaved_bytes >= k_offset_save_bytes) {
       VHTASK_TRY(store_batch(id, f));

@@ -6,8 +6,10 @@
 // all executions), so output never waits for the daemon and a quiet execution costs nothing.
 //
 // Work is cut into small steps so the daemon keeps answering during a flood: one step reads at
-// most 16 KiB of one log or stores at most 500 lines in one transaction (with the log offset
-// consumed so far), then posts the next step to the io_context behind whatever else is waiting.
+// most 16 KiB of one log (up to 1 MiB while the output holds no metadata candidates) or stores
+// at most 500 lines in one transaction (with the log offset consumed so far), then posts the
+// next step to the io_context behind whatever else is waiting. While output flows, inotify events
+// are read in batches 10 ms apart, so a command writing fast costs the daemon little.
 // Executions take turns. A restarted daemon resumes each log at its stored offset, so no line is
 // lost or stored twice.
 //
@@ -20,6 +22,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <functional>
@@ -63,6 +66,7 @@ private:
     std::vector<MetadataLine> pending;  // scanned, not stored yet
     std::size_t pending_from = 0;
     std::int64_t unsaved_bytes = 0;  // scanned without events since the offset was last stored
+    std::size_t chunk = 16 * 1024;   // the next read's size (metadata_follower.cpp: k_chunk)
     bool queued = false;
     bool final = false;  // the execution ended: read to the end, then call on_drained
     std::function<void()> on_drained;
@@ -83,6 +87,7 @@ private:
   Store& m_store;
   OnEvents m_on_events;
   std::optional<boost::asio::posix::stream_descriptor> m_inotify;
+  boost::asio::steady_timer m_pause;  // between batches of inotify events (k_event_pause)
   std::map<ExecutionId, Followed> m_followed;
   std::map<int, ExecutionId> m_by_watch;
   std::deque<ExecutionId> m_dirty;
