@@ -12,9 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -35,8 +34,30 @@ int send_signal(int pidfd, int sig) {
   return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
 
-// If supervisor.json names a child that still runs (pid and start time), kill its process
-// group: its supervisor is gone, so no limit or stop would ever reach it.
+// /proc/PID/cmdline, NUL-separated; empty when the process is gone or unreadable. Plain
+// read(2): a process that exits while it is read makes read fail with ESRCH, which std::ifstream
+// turns into an exception.
+std::string read_cmdline(const std::string& pid) {
+  std::string text;
+  const int fd = open(("/proc/" + pid + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return text;
+  }
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) {
+      if (n < 0) {
+        text.clear();
+      }
+      break;
+    }
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
 // The pid of a running vhtask-supervise whose last argument is `exec_dir`, or 0.
 pid_t find_supervisor_of(const std::string& exec_dir) {
   DIR* proc = opendir("/proc");
@@ -49,9 +70,7 @@ pid_t find_supervisor_of(const std::string& exec_dir) {
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
-    std::ifstream in("/proc/" + name + "/cmdline", std::ios::binary);
-    const std::string cmdline((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
+    const std::string cmdline = read_cmdline(name);
     std::vector<std::string> args;
     for (std::size_t start = 0; start < cmdline.size();) {
       const std::size_t end = cmdline.find('\0', start);
@@ -69,6 +88,8 @@ pid_t find_supervisor_of(const std::string& exec_dir) {
   return found;
 }
 
+// If supervisor.json names a child that still runs (pid and start time), kill its process
+// group: its supervisor is gone, so no limit or stop would ever reach it.
 void kill_orphaned_child(const std::string& exec_dir) {
   const auto read = read_supervisor_json(exec_dir);
   if (!read) {

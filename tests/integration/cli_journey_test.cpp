@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fstream>
 #include <signal.h>
+#include <sstream>
 #include <thread>
 
 namespace vhtask::test {
@@ -59,7 +60,11 @@ std::vector<pid_t> daemons_using(const std::string& state_dir) {
       continue;
     }
     std::ifstream in("/proc/" + name + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Not istreambuf_iterator: a process exiting mid-read fails read(2) with ESRCH, which the
+    // iterator lets out as an exception; `<<` of the buffer turns it into failbit instead.
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string cmdline = text.str();
     if (cmdline.find("vhtaskd") != std::string::npos &&
         cmdline.find(state_dir) != std::string::npos) {
       pids.push_back(std::stoi(name));
