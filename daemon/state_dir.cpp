@@ -74,6 +74,8 @@ Result<DaemonLock> DaemonLock::acquire(const std::string& path) {
   if (fd < 0) {
     return Error::io("cannot open lock file " + path + ": " + std::strerror(errno));
   }
+  // 0600 even when an older vhtaskd left it broader (best effort: it is in our private dir).
+  (void)fchmod(fd, 0600);
   // A daemon that is just exiting (or was just killed while spawning a supervisor, whose
   // half-started child still shares the lock's file description until it execs) lets go
   // within moments: wait up to a second before calling the lock taken.

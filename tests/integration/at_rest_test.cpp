@@ -16,6 +16,7 @@
 #include <map>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace vhtask::test {
 namespace {
@@ -207,17 +208,18 @@ TEST(AtRest, ADatabaseLeftWorldReadableIsMadePrivate) {
   DaemonHarness daemon;
   ASSERT_TRUE(daemon.start()) << daemon.log();
   ASSERT_EQ(daemon.stop(), 0);
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    const std::string path = daemon.db() + suffix;
+  const std::vector<std::string> files{daemon.db(), daemon.db() + "-wal", daemon.db() + "-shm",
+                                       daemon.state_dir() + "/vhtaskd.lock"};
+  for (const auto& path : files) {
     if (fs::exists(path)) {
       ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
     }
   }
   ASSERT_TRUE(daemon.start()) << daemon.log();
-  for (const char* suffix : {"", "-wal", "-shm"}) {
+  for (const auto& path : files) {
     struct stat st {};
-    ASSERT_EQ(::stat((daemon.db() + suffix).c_str(), &st), 0) << suffix;
-    EXPECT_EQ(octal(st.st_mode), "0600") << daemon.db() << suffix;
+    ASSERT_EQ(::stat(path.c_str(), &st), 0) << path;
+    EXPECT_EQ(octal(st.st_mode), "0600") << path;
   }
 }
 
