@@ -112,8 +112,21 @@ std::string render_task_detail(const boost::json::object& result, const StatusOp
   return out + "\n" + render_execution_table(*executions, varying, style);
 }
 
+// What the daemon found wrong at start-up (a lost database: schema/protocol.md, "status"), on
+// stderr, so a table or --json on stdout stays as it was.
+void print_warnings(const boost::json::object& result) {
+  if (const auto* warnings = array_field(result, "warnings")) {
+    for (const auto& warning : *warnings) {
+      if (warning.is_string()) {
+        std::cerr << "vhtask: warning: " << std::string_view(warning.as_string()) << "\n";
+      }
+    }
+  }
+}
+
 // Prints one status result (a task's, or the task list).
 void print_result(boost::json::object result, const StatusOptions& opts, const Style& style) {
+  print_warnings(result);
   if (!opts.task) {
     auto tasks = filter_tasks(array_field(result, "tasks"), opts.state);
     if (opts.json) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vhtask::daemon {
@@ -19,6 +20,8 @@ Result<Background> Background::detach(const std::string& log_path) {
   if (log < 0) {
     return Error::io("cannot open " + log_path + ": " + std::strerror(errno));
   }
+  // 0600 even when an older vhtaskd left it broader (best effort: it is in our private dir).
+  (void)::fchmod(log, 0600);
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) {
     ::close(log);

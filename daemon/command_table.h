@@ -17,7 +17,9 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace vhtask::daemon {
 
@@ -26,6 +28,8 @@ struct CommandContext {
   boost::asio::io_context& io;
   Engine& engine;
   std::function<void()> shutdown;  // stops accepting and exits once the reply is written
+  // What the daemon found wrong at start-up and tells every `status` (schema/protocol.md).
+  std::vector<std::string> warnings = {};
 };
 
 using Handler = void (*)(CommandContext& ctx, const boost::json::object& params,

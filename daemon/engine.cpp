@@ -254,6 +254,9 @@ void Engine::launch(const Scheduler::Start& start) {
     spdlog::error("task {} is scheduled but not active", start.task_id);
     return;
   }
+  // A start from an existing row (a rerun, or a start requeued by recovery) may find the
+  // directory its earlier, never-run launch prepared; a fresh id's directory must be new.
+  const bool from_row = start.attempt > 1 || m_relaunch.contains({start.task_id, start.idx});
   auto record = record_start(*task, start);
   if (!record) {
     spdlog::warn("task {} index {}: {}", start.task_id, start.idx, record.error().message);
@@ -264,7 +267,8 @@ void Engine::launch(const Scheduler::Start& start) {
     release(start.task_id, start.slot);
     return;
   }
-  const LaunchSpec spec = launch_spec(*task, *record);
+  LaunchSpec spec = launch_spec(*task, *record);
+  spec.reuse_dir = from_row;
   const auto pid = m_runner.start(spec);
   if (!pid) {
     spdlog::warn("execution {}: {}", record->id, pid.error().message);

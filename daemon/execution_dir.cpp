@@ -44,6 +44,24 @@ Result<void> write_text(const std::string& path, const std::string& text) {
   return {};
 }
 
+// Creates the missing parents of `path`, each 0700 whatever the umask (mkdir -p would give
+// 0777 & ~umask).
+Result<void> make_parents(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty() || parent == parent.root_path()) {
+    return {};
+  }
+  struct stat st {};
+  if (stat(parent.c_str(), &st) == 0) {
+    return {};
+  }
+  VHTASK_TRY(make_parents(parent.string()));
+  if (mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) {
+    return fail(Error::io("cannot create " + parent.string() + ": " + std::strerror(errno)));
+  }
+  return {};
+}
+
 Result<std::string> read_text(const std::string& path) {
   return read_file_at(AT_FDCWD, path);
 }
@@ -80,10 +98,16 @@ std::optional<T> integer_field(const boost::json::object& object, std::string_vi
 }  // namespace
 
 Result<void> prepare_execution_dir(const std::string& exec_dir, const LaunchSpec& spec) {
-  std::error_code ec;
-  std::filesystem::create_directories(exec_dir, ec);
-  if (ec) {
-    return fail(Error::io("cannot create " + exec_dir + ": " + ec.message()));
+  VHTASK_TRY(make_parents(exec_dir));
+  // Exclusive: a directory already there belongs to an execution the database does not know
+  // (daemon/execution_ids.h), and its files must never pass for this one's.
+  if (mkdir(exec_dir.c_str(), 0700) != 0 && !(errno == EEXIST && spec.reuse_dir)) {
+    const int saved = errno;
+    return fail(Error::io("cannot create " + exec_dir + ": " + std::strerror(saved) +
+                          (saved == EEXIST
+                               ? " (it belongs to an execution this database has no record of; it "
+                                 "is left as it is)"
+                               : "")));
   }
   for (const char* sub : {execution_files::k_outputs_dir, execution_files::k_inputs_dir,
                           execution_files::k_config_dir}) {

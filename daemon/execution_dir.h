@@ -18,9 +18,10 @@
 
 namespace vhtask::daemon {
 
-// Creates exec_dir (and its parents) with outputs/, inputs/ and config/, and writes
-// config/parameters.json (spec.parameters_json, "{}" if empty) and the command file.
-// Error::io names the path that failed.
+// Creates exec_dir (and its missing parents) with outputs/, inputs/ and config/, every one 0700
+// whatever the umask, and writes config/parameters.json (spec.parameters_json, "{}" if empty)
+// and the command file (0600). exec_dir is created exclusively: one that exists already is an
+// error unless spec.reuse_dir. Error::io names the path that failed.
 Result<void> prepare_execution_dir(const std::string& exec_dir, const LaunchSpec& spec);
 
 // supervisor.json: the supervisor and its child, each as pid + start time.

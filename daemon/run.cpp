@@ -3,6 +3,7 @@
 #include "daemon/background.h"
 #include "daemon/command_table.h"
 #include "daemon/engine.h"
+#include "daemon/execution_ids.h"
 #include "daemon/executor_router.h"
 #include "daemon/logging.h"
 #include "daemon/options.h"
@@ -22,6 +23,8 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace vhtask::daemon {
 
@@ -47,6 +50,14 @@ int serve(const Options& options, Background& background) {
   auto store = Store::open(options.db);
   if (!store) {
     throw Fatal(store.error().message);
+  }
+  // Before anything can start: no new execution may take the id of a directory already there.
+  std::vector<std::string> warnings;
+  if (auto unknown = reserve_execution_dirs(*store, options.log_dir); !unknown) {
+    throw Fatal(unknown.error().message);
+  } else if (*unknown) {
+    spdlog::warn("{}", **unknown);
+    warnings.push_back(std::move(**unknown));
   }
   // Executions never inherit our signal dispositions; SIGPIPE must not kill the daemon when a
   // client vanishes mid-write.
@@ -74,7 +85,7 @@ int serve(const Options& options, Background& background) {
     notifier.stopping();
     server->stop([&io] { io.stop(); });
   };
-  CommandContext context{io, engine, shutdown};
+  CommandContext context{io, engine, shutdown, std::move(warnings)};
   server = std::make_unique<Server>(
       io, [&context](const common::json_rpc::Request& request, std::shared_ptr<Reply> reply) {
         dispatch(context, request, reply);

@@ -41,8 +41,12 @@ struct LaunchSpec {
   std::map<std::string, std::string> env;
   // A flat JSON object {name: value}, written verbatim to EXEC_DIR/config/parameters.json.
   std::string parameters_json = "{}";
-  // Created if missing (with its parents). Made absolute against the daemon's cwd.
+  // Created with its missing parents, all 0700; made absolute against the daemon's cwd. It must
+  // not exist yet (daemon/execution_ids.h), unless reuse_dir.
   std::string exec_dir;
+  // The directory may exist already: this same execution was prepared before but never ran (a
+  // start requeued by recovery, or a rerun's row; its id was never another execution's).
+  bool reuse_dir = false;
   std::optional<std::int64_t> time_limit_seconds;         // enforced by the supervisor
   std::optional<std::int64_t> no_output_timeout_seconds;  // log size unchanged that long
   int grace_seconds = 10;  // SIGTERM to SIGKILL, for stops and limits

@@ -9,12 +9,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <linux/magic.h>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 namespace vhtask::daemon {
 
@@ -22,19 +25,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Written with its final mode from the start (0600, or 0700 for scripts), whatever the umask.
 Result<void> write_atomically(const std::string& path, const std::string& text,
-                              fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+                              mode_t mode = 0600) {
   const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      return Error::io(fmt::format("cannot write {}", temporary));
-    }
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) {
+    return Error::io(fmt::format("cannot create {}: {}", temporary, std::strerror(errno)));
   }
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      return Error::io(fmt::format("cannot write {}: {}", temporary, std::strerror(saved)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
   std::error_code ec;
-  fs::permissions(temporary, perms, ec);
   fs::rename(temporary, path, ec);
   if (ec) {
     return Error::io(fmt::format("cannot rename {}: {}", temporary, ec.message()));
@@ -103,17 +116,15 @@ Result<void> write_slurm_launcher(const std::string& exec_dir, const std::string
     common::append_shell_quoted(text, arg);
   }
   text += '\n';
-  return write_atomically(exec_dir + "/slurm-run", text,
-                          fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec);
+  return write_atomically(exec_dir + "/slurm-run", text, 0700);
 }
 
 Result<std::string> write_array_script(const std::string& work_dir, const std::string& name,
                                        const std::string& executions_dir,
                                        const std::vector<std::vector<ExecutionId>>& elements) {
-  std::error_code ec;
-  fs::create_directories(work_dir, ec);
-  if (ec) {
-    return Error::io(fmt::format("cannot create {}: {}", work_dir, ec.message()));
+  // 0700 whatever the umask; its parent is the state dir, already private.
+  if (::mkdir(work_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Error::io(fmt::format("cannot create {}: {}", work_dir, std::strerror(errno)));
   }
   std::string manifest;
   for (const auto& element : elements) {
@@ -150,8 +161,7 @@ for id in $ids; do
 done
 )";
   const std::string script_path = work_dir + "/" + name + ".sh";
-  VHTASK_TRY(write_atomically(
-      script_path, script, fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec));
+  VHTASK_TRY(write_atomically(script_path, script, 0700));
   return script_path;
 }
 
@@ -168,10 +178,11 @@ std::string read_array_job(const std::string& work_dir, const std::string& name)
 }
 
 Result<void> touch_stop_file(const std::string& exec_dir) {
-  std::ofstream out(exec_dir + "/stop", std::ios::app);
-  if (!out) {
-    return Error::io(fmt::format("cannot write {}/stop", exec_dir));
+  const int fd = ::open((exec_dir + "/stop").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Error::io(fmt::format("cannot write {}/stop: {}", exec_dir, std::strerror(errno)));
   }
+  ::close(fd);
   return {};
 }
 

@@ -10,7 +10,33 @@
 
 namespace vhtask::daemon {
 
+namespace {
+
+// A symlink is only as trustworthy as its owner: another user who owns the link can point it
+// anywhere, at any time, so the target's checks alone would say nothing. Root's links are
+// trusted like root's directories are.
+Result<void> check_link_owner(const std::string& path) {
+  struct stat link {};
+  if (lstat(path.c_str(), &link) != 0) {
+    if (errno == ENOENT) {
+      return {};  // nothing there yet: it will be created as a directory
+    }
+    return Error::io("cannot stat " + path + ": " + std::strerror(errno));
+  }
+  if (S_ISLNK(link.st_mode) && link.st_uid != geteuid() && link.st_uid != 0) {
+    return Error::io(path + " is a symbolic link owned by uid " + std::to_string(link.st_uid) +
+                     ", not by you (uid " + std::to_string(geteuid()) +
+                     "), so its owner decides where it points; use --state-dir/--socket to "
+                     "choose another");
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> ensure_private_dir(const std::string& path) {
+  // Checked before anything is created through the link, and again once the path exists.
+  VHTASK_TRY(check_link_owner(path));
   std::error_code ec;
   const mode_t old_mask = umask(077);
   std::filesystem::create_directories(path, ec);
@@ -18,6 +44,7 @@ Result<void> ensure_private_dir(const std::string& path) {
   if (ec) {
     return Error::io("cannot create directory " + path + ": " + ec.message());
   }
+  VHTASK_TRY(check_link_owner(path));
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
     return Error::io("cannot stat " + path + ": " + std::strerror(errno));
@@ -47,6 +74,8 @@ Result<DaemonLock> DaemonLock::acquire(const std::string& path) {
   if (fd < 0) {
     return Error::io("cannot open lock file " + path + ": " + std::strerror(errno));
   }
+  // 0600 even when an older vhtaskd left it broader (best effort: it is in our private dir).
+  (void)fchmod(fd, 0600);
   // A daemon that is just exiting (or was just killed while spawning a supervisor, whose
   // half-started child still shares the lock's file description until it execs) lets go
   // within moments: wait up to a second before calling the lock taken.

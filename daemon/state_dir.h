@@ -9,8 +9,9 @@
 namespace vhtask::daemon {
 
 // Creates `path` and its missing parents with mode 0700, then checks it is a directory owned by
-// the effective uid and not writable by group or others (mode & 0022 == 0). The error names the
-// path and what to do.
+// the effective uid and not writable by group or others (mode & 0022 == 0). When `path` itself
+// is a symbolic link, the link must be owned by the effective uid (or root) too, and the checks
+// apply to the directory it points to. The error names the path and what to do.
 Result<void> ensure_private_dir(const std::string& path);
 
 // An exclusive lock on STATE_DIR/vhtaskd.lock, held for the daemon's lifetime, so that two

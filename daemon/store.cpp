@@ -7,6 +7,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace vhtask::daemon {
 
 namespace {
@@ -23,9 +29,39 @@ Result<void> enable_wal(sqlite3* db, const std::string& path) {
   return {};
 }
 
+// The database and its -wal and -shm files are the user's alone, whatever the umask: they hold
+// every task's environment (schema/README.md, "What is stored"). SQLite gives a new file 0644
+// and its -wal/-shm the database's mode, so the database is created here, 0600, and files left
+// broader by an older vhtaskd are narrowed.
+Result<void> make_private(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    const int flags = O_RDONLY | O_CLOEXEC | (*suffix == '\0' ? O_CREAT : 0);
+    const int fd = ::open(file.c_str(), flags, 0600);
+    if (fd < 0) {
+      if (errno == ENOENT && *suffix != '\0') {
+        continue;
+      }
+      return Error::db(fmt::format("cannot open database {}: {}", file, std::strerror(errno)));
+    }
+    struct stat st {};
+    const bool narrowed = fstat(fd, &st) == 0 && ((st.st_mode & 077) == 0 || fchmod(fd, 0600) == 0);
+    const int saved = errno;
+    ::close(fd);
+    if (!narrowed) {
+      return Error::db(
+          fmt::format("cannot make {} private (mode 0600): {}", file, std::strerror(saved)));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Store> Store::open(const std::string& path) {
+  if (path != ":memory:" && !path.empty()) {
+    VHTASK_TRY(make_private(path));
+  }
   sqlite3* raw = nullptr;
   // SQLite opens its files close-on-exec, so children never inherit the database.
   const int rc =

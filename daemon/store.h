@@ -92,6 +92,13 @@ public:
   // started/stopping -> the outcome's terminal state. Fails if the execution is not live.
   Result<void> finish_execution(ExecutionId id, const ExecutionOutcome& outcome);
 
+  // The highest execution id recorded; 0 when there is none.
+  Result<ExecutionId> max_execution_id();
+  // From now on, new executions get ids above `through` as well as above every recorded one, so
+  // that none reuses a directory the database does not know (daemon/execution_ids.h). Kept in
+  // memory: once a row above it exists, the rows themselves carry it.
+  void reserve_execution_ids(ExecutionId through);
+
   Result<ExecutionRecord> execution_by_id(ExecutionId id);
   // Every row of a task (all attempts), by index then attempt.
   Result<std::vector<ExecutionRecord>> executions_of_task(TaskId task);
@@ -150,6 +157,7 @@ private:
   std::unordered_map<std::string, Statement, SqlHash, std::equal_to<>> m_statements;
   std::string m_path;
   int m_schema_version = 0;
+  ExecutionId m_reserved_ids = 0;  // reserve_execution_ids
 };
 
 }  // namespace vhtask::daemon

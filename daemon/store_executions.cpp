@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <string_view>
+
 namespace vhtask::daemon {
 
 namespace {
@@ -16,7 +19,24 @@ bool is_outcome_state(ExecutionState state) {
          state == ExecutionState::stopped || state == ExecutionState::crashed;
 }
 
+// A new execution's id: above every recorded one and above the ids reserved for directories the
+// database does not know (the first parameter, Store::reserve_execution_ids).
+constexpr std::string_view k_next_execution_id =
+    "(SELECT max(coalesce(max(id), 0), ?) + 1 FROM executions)";
+
 }  // namespace
+
+Result<ExecutionId> Store::max_execution_id() {
+  auto stmt = VHTASK_TRY(cached("SELECT coalesce(max(id), 0) FROM executions"));
+  if (!VHTASK_TRY(stmt->step())) {
+    return Error::db("SELECT max(id) FROM executions returned no row");
+  }
+  return stmt->column_int64(0);
+}
+
+void Store::reserve_execution_ids(ExecutionId through) {
+  m_reserved_ids = std::max(m_reserved_ids, through);
+}
 
 Result<std::vector<ExecutionRecord>> Store::query_executions(
     std::string_view sql, std::initializer_list<std::int64_t> keys) {
@@ -64,13 +84,16 @@ Result<ExecutionRecord> Store::insert_execution_started(const ExecutionStart& st
     }
   }
   {
-    auto stmt = VHTASK_TRY(
-        cached("INSERT INTO executions (task_id, idx, attempt, parameters, command, state, pid, "
-               "created_at, started_at, log_path, slot) "
-               "VALUES (?, ?, 1, ?, ?, 'started', ?, ?, ?, ?, ?)"));
+    static const std::string k_sql = fmt::format(
+        "INSERT INTO executions (id, task_id, idx, attempt, parameters, command, state, pid, "
+        "created_at, started_at, log_path, slot) "
+        "VALUES ({}, ?, ?, 1, ?, ?, 'started', ?, ?, ?, ?, ?)",
+        k_next_execution_id);
+    auto stmt = VHTASK_TRY(cached(k_sql));
     const auto started_at = format_timestamp(start.started_at);
-    VHTASK_TRY(stmt->bind_all(start.task_id, start.idx, start.parameters_json, start.command,
-                              start.pid, started_at, started_at, start.log_path, start.slot));
+    VHTASK_TRY(stmt->bind_all(m_reserved_ids, start.task_id, start.idx, start.parameters_json,
+                              start.command, start.pid, started_at, started_at, start.log_path,
+                              start.slot));
     VHTASK_TRY(stmt->run());
   }
   const auto id = sqlite3_last_insert_rowid(m_db.get());
@@ -109,11 +132,13 @@ Result<ExecutionRecord> Store::request_rerun(TaskId task_id, ExecutionIndex idx,
                     task_id, to_string(previous.state), previous.attempt));
   }
   {
-    auto stmt = VHTASK_TRY(cached(
-        "INSERT INTO executions (task_id, idx, attempt, parameters, command, state, created_at) "
-        "VALUES (?, ?, ?, ?, ?, 'queued', ?)"));
-    VHTASK_TRY(stmt->bind_all(task_id, idx, previous.attempt + 1, previous.parameters_json,
-                              previous.command, format_timestamp(now)));
+    static const std::string k_sql = fmt::format(
+        "INSERT INTO executions (id, task_id, idx, attempt, parameters, command, state, "
+        "created_at) VALUES ({}, ?, ?, ?, ?, ?, 'queued', ?)",
+        k_next_execution_id);
+    auto stmt = VHTASK_TRY(cached(k_sql));
+    VHTASK_TRY(stmt->bind_all(m_reserved_ids, task_id, idx, previous.attempt + 1,
+                              previous.parameters_json, previous.command, format_timestamp(now)));
     VHTASK_TRY(stmt->run());
   }
   const auto id = sqlite3_last_insert_rowid(m_db.get());

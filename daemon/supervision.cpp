@@ -93,6 +93,11 @@ int Supervision::run(const ChildSpec& spec) {
     } else if (WIFSIGNALED(wait_status)) {
       status.signal = WTERMSIG(wait_status);
     }
+    if (m_killed && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) {
+      // Our SIGKILL ended it: say so, or a stop would look like a clean one.
+      m_reason = m_reason.value_or("stopped by request") + ": SIGKILL after the " +
+                 format_seconds(m_options.grace) + " grace period (it did not exit on SIGTERM)";
+    }
     status.reason = m_reason;
     status.stop_requested = m_stop_requested;
     if (!status.reason && log_write_failed(status)) {

@@ -62,8 +62,17 @@ Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
                              {"total", page.total}};
 }
 
-Result<boost::json::object> snapshot(Store& store, const StatusQuery& q) {
-  return q.task ? one_task(store, q) : task_list(store, q.limit.value_or(20));
+Result<boost::json::object> snapshot(const CommandContext& ctx, const StatusQuery& q) {
+  Store& store = ctx.engine.store();
+  auto view = VHTASK_TRY(q.task ? one_task(store, q) : task_list(store, q.limit.value_or(20)));
+  if (!ctx.warnings.empty()) {
+    boost::json::array warnings;
+    for (const auto& warning : ctx.warnings) {
+      warnings.emplace_back(warning);
+    }
+    view["warnings"] = std::move(warnings);
+  }
+  return view;
 }
 
 // A `status --watch` stream: one update at once, then at most one per 100 ms while things change,
@@ -105,7 +114,7 @@ private:
   }
 
   void send_update() {
-    auto view = snapshot(m_ctx.engine.store(), m_query);
+    auto view = snapshot(m_ctx, m_query);
     if (!view) {
       m_reply->fail(view.error());
       end();
@@ -115,7 +124,7 @@ private:
   }
 
   void finish() {
-    auto view = snapshot(m_ctx.engine.store(), m_query);
+    auto view = snapshot(m_ctx, m_query);
     view ? m_reply->result(std::move(*view)) : m_reply->fail(view.error());
     end();
   }
@@ -166,7 +175,7 @@ void handle_status(CommandContext& ctx, const boost::json::object& params,
     std::make_shared<StatusWatch>(ctx, std::move(query), reply)->start();
     return;
   }
-  auto view = snapshot(ctx.engine.store(), query);
+  auto view = snapshot(ctx, query);
   view ? reply->result(std::move(*view)) : reply->fail(view.error());
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <sys/stat.h>
 
 namespace vhtask::daemon::test {
 namespace {
@@ -33,6 +34,21 @@ TEST_F(StoreTest, ReopeningKeepsDataAndVersion) {
   EXPECT_EQ(again->spec.valohai_yaml, sample_task(3).valohai_yaml);
   EXPECT_EQ(again->spec.git_commit, sample_task(3).git_commit);
   EXPECT_EQ(again->created_at, "2024-05-01T12:00:00.000Z");
+}
+
+TEST_F(StoreTest, TheDatabaseAndItsWalAre0600WhateverTheUmask) {
+  m_store.reset();
+  const std::string path = (m_dir.path() / "fresh.db").string();
+  const mode_t old_mask = ::umask(0);
+  auto fresh = Store::open(path);
+  ::umask(old_mask);
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  ASSERT_TRUE(fresh->create_task(sample_task(1), at()));  // the -wal and -shm exist now
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((path + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << path << suffix;
+  }
 }
 
 TEST_F(StoreTest, RefusesADatabaseNewerThanTheBinary) {

@@ -274,6 +274,26 @@ TEST_F(SupervisorTest, GraceEndsWithSigkill) {
   ASSERT_TRUE(wait_exit(pid, 10s));
   EXPECT_EQ(status().at("signal"), SIGKILL);
   EXPECT_EQ(status().at("stop_requested"), true);
+  EXPECT_EQ(status().at("reason"),
+            "stopped by request: SIGKILL after the 0.2s grace period (it did not exit on SIGTERM)");
+}
+
+TEST_F(SupervisorTest, ALimitEndedBySigkillSaysBoth) {
+  const auto result = run("trap '' TERM; echo ready; sleep 100",
+                          with_args({"--time-limit", "0.3", "--grace", "0.2"}));
+  EXPECT_EQ(result.at("signal"), SIGKILL);
+  EXPECT_EQ(result.at("reason"),
+            "time limit of 0.3s exceeded: SIGKILL after the 0.2s grace period (it did not exit on "
+            "SIGTERM)");
+}
+
+TEST_F(SupervisorTest, AStopObeyedWithinTheGraceHasNoSigkillReason) {
+  const pid_t pid = start("echo ready; sleep 100", with_args({"--grace", "5"}));
+  ASSERT_TRUE(test::wait_until([&] { return log() == "ready\n"; }, 5s));
+  kill(pid, SIGTERM);
+  ASSERT_TRUE(wait_exit(pid, 10s));
+  EXPECT_EQ(status().at("signal"), SIGTERM);
+  EXPECT_TRUE(status().at("reason").is_null());
 }
 
 TEST_F(SupervisorTest, LeftoversAreKilledWhenTheCommandExits) {
