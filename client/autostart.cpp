@@ -102,7 +102,7 @@ Outcome<UniqueFd> connect_with_backoff(const AutostartOptions& options, const st
     }
     const auto now = Clock::now();
     if (now >= deadline) {
-      return Failure::unreachable(
+      return Failure::lost(
           fmt::format("started vhtaskd ({}), but it did not listen on {} within {:.1f}s", binary,
                       options.socket_path, static_cast<double>(options.timeout.count()) / 1000.0),
           "run `vhtask daemon` in a terminal to see why it does not start");
@@ -128,7 +128,7 @@ Outcome<UniqueFd> connect_or_autostart(const AutostartOptions& options) {
   const std::string not_running =
       fmt::format("vhtaskd is not running (socket {})", options.socket_path);
   if (!options.enabled) {
-    return Failure::unreachable(not_running +
+    return Failure::lost(not_running +
                                 "; start it with `vhtask daemon` or "
                                 "`systemctl --user start vhtaskd.socket`");
   }
