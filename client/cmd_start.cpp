@@ -14,6 +14,7 @@
 #include "client/stream_out.h"
 #include "client/task_view.h"
 #include "client/task_wait.h"
+#include "client/terminal_text.h"
 #include "common/command_renderer.h"
 #include "common/json_text.h"
 #include "common/protocol.h"
@@ -92,7 +93,8 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
     }
     if (!rendered) {
       out.flush();
-      std::cerr << "vhtask: execution " << i << ": " << rendered.error().message << "\n";
+      std::cerr << "vhtask: execution " << i << ": "
+                << escape_controls_keep_newlines(rendered.error().message) << "\n";
       return k_exit_usage;
     }
     const std::string_view index(index_text,
@@ -216,12 +218,12 @@ int run_start(const StartOptions& opts, const GlobalOptions& global) {
   }
   const auto fixed = common::parse_parameter_args(*search->step, opts.params);
   if (!fixed) {
-    std::cerr << fixed.error().message << "\n";
+    std::cerr << escape_controls_keep_newlines(fixed.error().message) << "\n";
     return k_exit_usage;
   }
   const auto plan = common::TaskPlan::create(*search->step, search->spec, *fixed, opts.seed);
   if (!plan) {
-    std::cerr << plan.error().message << "\n";
+    std::cerr << escape_controls_keep_newlines(plan.error().message) << "\n";
     return k_exit_usage;
   }
   if (opts.dry_run) {
