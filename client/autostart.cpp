@@ -129,8 +129,8 @@ Outcome<UniqueFd> connect_or_autostart(const AutostartOptions& options) {
       fmt::format("vhtaskd is not running (socket {})", options.socket_path);
   if (!options.enabled) {
     return Failure::lost(not_running +
-                                "; start it with `vhtask daemon` or "
-                                "`systemctl --user start vhtaskd.socket`");
+                         "; start it with `vhtask daemon` or "
+                         "`systemctl --user start vhtaskd.socket`");
   }
   const auto deadline = Clock::now() + options.timeout;
   // The directory is created private if missing, and checked again: it may have appeared (made
