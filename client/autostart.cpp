@@ -2,6 +2,7 @@
 
 #include "client/connection.h"
 #include "client/daemon_binary.h"
+#include "client/socket_trust.h"
 
 #include <fmt/format.h>
 
@@ -30,9 +31,21 @@ bool is_not_running(int error) {
   return error == ENOENT || error == ECONNREFUSED;
 }
 
-std::string socket_dir(const std::string& socket_path) {
-  const auto parent = std::filesystem::path(socket_path).parent_path();
-  return parent.empty() ? std::string(".") : parent.string();
+Failure untrusted(const Error& error) {
+  return Failure::unreachable(error.message,
+                              "remove it (or fix its owner and mode), or choose another path "
+                              "with --socket or $VHTASK_SOCKET");
+}
+
+// A connected socket, once the socket file and the server's uid passed client/socket_trust.h.
+Outcome<UniqueFd> trusted(UniqueFd fd, const std::string& socket_path) {
+  if (auto file = check_socket_file(socket_path); !file) {
+    return untrusted(file.error());
+  }
+  if (auto peer = check_peer(fd.get(), socket_path); !peer) {
+    return untrusted(peer.error());
+  }
+  return fd;
 }
 
 Failure cannot_connect(const std::string& socket_path, int error) {
@@ -82,14 +95,14 @@ Outcome<UniqueFd> connect_with_backoff(const AutostartOptions& options, const st
   for (;;) {
     auto attempt = connect_unix(options.socket_path);
     if (attempt.fd.valid()) {
-      return std::move(attempt.fd);
+      return trusted(std::move(attempt.fd), options.socket_path);
     }
     if (!is_not_running(attempt.error)) {
       return cannot_connect(options.socket_path, attempt.error);
     }
     const auto now = Clock::now();
     if (now >= deadline) {
-      return Failure::unreachable(
+      return Failure::lost(
           fmt::format("started vhtaskd ({}), but it did not listen on {} within {:.1f}s", binary,
                       options.socket_path, static_cast<double>(options.timeout.count()) / 1000.0),
           "run `vhtask daemon` in a terminal to see why it does not start");
@@ -102,9 +115,12 @@ Outcome<UniqueFd> connect_with_backoff(const AutostartOptions& options, const st
 }  // namespace
 
 Outcome<UniqueFd> connect_or_autostart(const AutostartOptions& options) {
+  if (auto dir = check_socket_dir(options.socket_path); !dir) {
+    return untrusted(dir.error());
+  }
   auto first = connect_unix(options.socket_path);
   if (first.fd.valid()) {
-    return std::move(first.fd);
+    return trusted(std::move(first.fd), options.socket_path);
   }
   if (!is_not_running(first.error)) {
     return cannot_connect(options.socket_path, first.error);
@@ -112,12 +128,21 @@ Outcome<UniqueFd> connect_or_autostart(const AutostartOptions& options) {
   const std::string not_running =
       fmt::format("vhtaskd is not running (socket {})", options.socket_path);
   if (!options.enabled) {
-    return Failure::unreachable(not_running +
-                                "; start it with `vhtask daemon` or "
-                                "`systemctl --user start vhtaskd.socket`");
+    return Failure::lost(not_running +
+                         "; start it with `vhtask daemon` or "
+                         "`systemctl --user start vhtaskd.socket`");
   }
   const auto deadline = Clock::now() + options.timeout;
-  auto lock = lock_autostart(socket_dir(options.socket_path));
+  // The directory is created private if missing, and checked again: it may have appeared (made
+  // by someone else) since the first check. No daemon is started into a directory not ours.
+  if (auto made = make_private_dir(socket_dir_of(options.socket_path)); !made) {
+    return Failure::unreachable(not_running + " and cannot be started: " + made.error().message,
+                                "start it with `vhtask daemon`");
+  }
+  if (auto dir = check_socket_dir(options.socket_path); !dir) {
+    return untrusted(dir.error());
+  }
+  auto lock = lock_autostart(socket_dir_of(options.socket_path));
   if (!lock) {
     return Failure::unreachable(not_running + " and cannot be started: " + lock.error().message,
                                 "start it with `vhtask daemon`");
@@ -125,7 +150,7 @@ Outcome<UniqueFd> connect_or_autostart(const AutostartOptions& options) {
   // Another client may have started it while this one waited for the lock.
   auto second = connect_unix(options.socket_path);
   if (second.fd.valid()) {
-    return std::move(second.fd);
+    return trusted(std::move(second.fd), options.socket_path);
   }
   std::string binary = options.daemon_binary;
   if (binary.empty()) {

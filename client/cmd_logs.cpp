@@ -1,6 +1,8 @@
 // `vhtask logs EXEC [-f] [--tail N] [--json]`: an execution's output. With -f, follows it as it
 // grows until the execution ends; then exits 0 if it completed, 1 otherwise. Log text goes to
-// stdout raw, as it arrives.
+// stdout raw, as it arrives. A follower that loses the daemon (restarted) reconnects and resumes
+// at the log offset it has printed up to (`end` of the last chunk, capability `logs-offset`),
+// so every byte is printed exactly once.
 
 #include "client/commands.h"
 #include "client/global_options.h"
@@ -9,6 +11,8 @@
 #include "common/json_text.h"
 #include "common/protocol.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -16,6 +20,8 @@
 namespace vhtask::client {
 
 namespace {
+
+constexpr const char* k_cap_logs_offset = "logs-offset";
 
 struct LogsOptions {
   std::int64_t execution = 0;
@@ -34,28 +40,47 @@ Outcome<int> run_logs(const LogsOptions& opts, const GlobalOptions& global) {
   if (opts.follow) {
     required.emplace_back("logs-follow");
   }
-  auto session = VHTASK_TRY(open_session(global, std::move(required)));
-  boost::json::object params{{"execution", opts.execution}};
-  if (opts.tail) {
-    params["tail"] = *opts.tail;
-  }
-  if (opts.follow) {
-    params["follow"] = true;
-  }
-  // --json: one line per chunk ({"execution", "text"}), then the final result.
-  const auto final = VHTASK_TRY(session.stream(
-      common::protocol::k_logs, std::move(params), [&](const common::json_rpc::Notification& n) {
-        if (n.method != "logs.output") {
-          return;
-        }
-        if (opts.json) {
-          auto chunk = n.params;
-          chunk.erase("request");
-          std::cout << common::dump_json(chunk) << std::endl;
-        } else {
-          write_raw(string_field(n.params, "text"));
-        }
-      }));
+  auto session = VHTASK_TRY(open_session(global, std::move(required), {k_cap_logs_offset}));
+  std::optional<std::int64_t> printed_to;  // the log offset printed up to, from chunks' `end`
+  bool offsets_known = true;               // false once a chunk came without `end`
+  int attempts = 0;
+  const auto attempt = [&]() -> Outcome<boost::json::object> {
+    if (attempts++ > 0 && printed_to && (!offsets_known || !session.has(k_cap_logs_offset))) {
+      return Failure::unreachable(
+          "reconnected to vhtaskd, but it cannot resume the log where this client stopped "
+          "(capability logs-offset)",
+          fmt::format("run `vhtask logs {}` to see the rest", opts.execution));
+    }
+    boost::json::object params{{"execution", opts.execution}};
+    if (printed_to) {
+      params["offset"] = *printed_to;
+    } else if (opts.tail) {
+      params["tail"] = *opts.tail;
+    }
+    if (opts.follow) {
+      params["follow"] = true;
+    }
+    // --json: one line per chunk ({"execution", "text", "end"}), then the final result.
+    return session.stream(common::protocol::k_logs, std::move(params),
+                          [&](const common::json_rpc::Notification& n) {
+                            if (n.method != "logs.output") {
+                              return;
+                            }
+                            if (opts.json) {
+                              auto chunk = n.params;
+                              chunk.erase("request");
+                              std::cout << common::dump_json(chunk) << std::endl;
+                            } else {
+                              write_raw(string_field(n.params, "text"));
+                            }
+                            if (const auto end = int_field(n.params, "end")) {
+                              printed_to = *end;
+                            } else {
+                              offsets_known = false;
+                            }
+                          });
+  };
+  const auto final = VHTASK_TRY(opts.follow ? session.resume(attempt) : attempt());
   if (opts.json) {
     std::cout << common::dump_json(final) << "\n";
   } else {

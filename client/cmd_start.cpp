@@ -11,9 +11,12 @@
 #include "client/search_file.h"
 #include "client/session.h"
 #include "client/start_context.h"
+#include "client/start_text.h"
 #include "client/stream_out.h"
 #include "client/task_view.h"
 #include "client/task_wait.h"
+#include "client/terminal_text.h"
+#include "common/byte_string.h"
 #include "common/command_renderer.h"
 #include "common/json_text.h"
 #include "common/protocol.h"
@@ -47,6 +50,8 @@ struct StartOptions {
   std::vector<std::string> sbatch_args;
   std::optional<std::int64_t> pack;
 };
+
+constexpr const char* k_cap_byte_strings = "byte-strings";
 
 // Searches larger than this ask before starting (--yes answers in advance).
 constexpr std::uint64_t k_confirm_above = 10'000;
@@ -92,7 +97,8 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
     }
     if (!rendered) {
       out.flush();
-      std::cerr << "vhtask: execution " << i << ": " << rendered.error().message << "\n";
+      std::cerr << "vhtask: execution " << i << ": "
+                << escape_controls_keep_newlines(rendered.error().message) << "\n";
       return k_exit_usage;
     }
     const std::string_view index(index_text,
@@ -117,18 +123,25 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
 
 // The `start` params (schema/protocol.md, "start"): the texts exactly as validated above, and
 // the seed the validation used, so the daemon runs the very executions that were checked.
+// `used_bytes` is set when the cwd or an environment value is not UTF-8 (a {"base64"} byte
+// string; client/start_text.h).
 boost::json::object start_params(const StartOptions& opts, const Search& search,
-                                 const common::TaskPlan& plan) {
+                                 const common::TaskPlan& plan, bool& used_bytes) {
   boost::json::array fixed;
   for (const auto& p : opts.params) {
     fixed.emplace_back(p);
   }
   const std::string cwd = current_directory();
   boost::json::object params{
-      {"config_text", search.config_text}, {"config_file", opts.file}, {"step", search.step->name},
-      {"params", std::move(fixed)},        {"seed", plan.seed()},      {"cwd", cwd},
-      {"env", environment_object()},
+      {"config_text", search.config_text},
+      {"config_file", opts.file},
+      {"step", search.step->name},
+      {"params", std::move(fixed)},
+      {"seed", plan.seed()},
+      {"cwd", common::encode_byte_string(cwd)},
+      {"env", environment_params(used_bytes)},
   };
+  used_bytes = used_bytes || params["cwd"].is_object();
   if (!opts.grid.empty()) {
     params["grid_text"] = search.grid_text;
     params["grid_file"] = opts.grid;
@@ -164,17 +177,46 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   return params;
 }
 
+// Every text `start` sends as a JSON string must be UTF-8; each failure names what holds it.
+Outcome<void> check_texts(const StartOptions& opts, const Search& search) {
+  VHTASK_TRY(require_utf8_file(search.config_text, opts.file));
+  VHTASK_TRY(require_utf8_file(search.grid_text, opts.grid));
+  VHTASK_TRY(require_utf8(opts.file, "the path of the valohai.yaml (-f)"));
+  VHTASK_TRY(require_utf8(opts.grid, "the path of the grid file (--grid)"));
+  for (const auto& p : opts.params) {
+    const auto name = p.substr(0, p.find('='));
+    VHTASK_TRY(require_utf8(name, "a --param name"));
+    VHTASK_TRY(require_utf8(p, "the --param value of parameter '" + name + "'"));
+  }
+  VHTASK_TRY(require_utf8(opts.name, "--name"));
+  VHTASK_TRY(require_utf8(opts.step, "the step name"));
+  VHTASK_TRY(require_utf8(opts.task, "--task"));
+  VHTASK_TRY(require_utf8(opts.partition, "--partition"));
+  for (const auto& arg : opts.sbatch_args) {
+    VHTASK_TRY(require_utf8(arg, "--sbatch-arg"));
+  }
+  return {};
+}
+
 Outcome<int> start_on_daemon(const StartOptions& opts, const GlobalOptions& global,
                              const Search& search, const common::TaskPlan& plan) {
   const Style style = Style::for_stdout(global.color);
+  VHTASK_TRY(check_texts(opts, search));
+  bool used_bytes = false;
+  auto params = start_params(opts, search, plan, used_bytes);
   std::vector<std::string> required = {"cmd-start"};
   if (opts.wait) {
     required.emplace_back(k_cap_wait);
   }
-  auto session =
-      VHTASK_TRY(open_session(global, std::move(required), {k_cap_status, k_cap_status_watch}));
-  auto started =
-      VHTASK_TRY(session.call(common::protocol::k_start, start_params(opts, search, plan)));
+  auto session = VHTASK_TRY(open_session(global, std::move(required),
+                                         {k_cap_status, k_cap_status_watch, k_cap_byte_strings}));
+  if (used_bytes && !session.has(k_cap_byte_strings)) {
+    return Failure::usage(
+        "the current directory or an environment value is not valid UTF-8, and this vhtaskd "
+        "cannot take bytes that are not (capability byte-strings); nothing was started",
+        "restart vhtaskd with `vhtask shutdown` so that the new one starts");
+  }
+  auto started = VHTASK_TRY(session.call(common::protocol::k_start, std::move(params)));
   const auto task = int_field(started, "task");
   if (!task) {
     return transport_failure(Error::protocol("vhtaskd's reply to `start` has no task id"));
@@ -216,12 +258,12 @@ int run_start(const StartOptions& opts, const GlobalOptions& global) {
   }
   const auto fixed = common::parse_parameter_args(*search->step, opts.params);
   if (!fixed) {
-    std::cerr << fixed.error().message << "\n";
+    std::cerr << escape_controls_keep_newlines(fixed.error().message) << "\n";
     return k_exit_usage;
   }
   const auto plan = common::TaskPlan::create(*search->step, search->spec, *fixed, opts.seed);
   if (!plan) {
-    std::cerr << plan.error().message << "\n";
+    std::cerr << escape_controls_keep_newlines(plan.error().message) << "\n";
     return k_exit_usage;
   }
   if (opts.dry_run) {

@@ -1,5 +1,7 @@
 #include "client/config_file.h"
 
+#include "client/terminal_text.h"
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,10 +14,10 @@ namespace vhtask::client {
 std::optional<common::LoadedConfig> load_config_or_report(const std::string& path) {
   auto loaded = common::load_config_file(path);
   if (!loaded) {
-    std::cerr << "vhtask: " << loaded.error().message << "\n";
+    std::cerr << "vhtask: " << escape_controls_keep_newlines(loaded.error().message) << "\n";
     return std::nullopt;
   }
-  std::cerr << loaded->diagnostics.to_string();
+  std::cerr << escape_controls_keep_newlines(loaded->diagnostics.to_string());
   if (loaded->diagnostics.has_errors()) {
     return std::nullopt;
   }
@@ -39,7 +41,7 @@ std::optional<ConfigWithText> load_config_text_or_report(const std::string& path
   }
   ConfigWithText result{buffer.str(), {}};
   result.loaded = common::load_config(result.text, path);
-  std::cerr << result.loaded.diagnostics.to_string();
+  std::cerr << escape_controls_keep_newlines(result.loaded.diagnostics.to_string());
   if (result.loaded.diagnostics.has_errors()) {
     return std::nullopt;
   }
@@ -54,8 +56,10 @@ const common::Step* find_step_or_report(const common::Config& config, const std:
   for (const auto& s : config.steps) {
     names += (names.empty() ? "" : ", ") + s.name;
   }
-  std::cerr << "vhtask: " << config.file << ": no step '" << name << "'"
-            << (names.empty() ? std::string(" (the file has no steps)") : " (steps: " + names + ")")
+  std::cerr << "vhtask: " << escape_controls(config.file) << ": no step '" << escape_controls(name)
+            << "'"
+            << (names.empty() ? std::string(" (the file has no steps)")
+                              : " (steps: " + escape_controls(names) + ")")
             << "\n";
   return nullptr;
 }

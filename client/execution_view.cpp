@@ -2,6 +2,7 @@
 
 #include "client/json_fields.h"
 #include "client/table.h"
+#include "client/terminal_text.h"
 
 #include <fmt/format.h>
 
@@ -133,15 +134,15 @@ std::string render_execution_detail(const boost::json::object& show_result, cons
     state_text += " (" + exit_text(e) + ")";
   }
   if (const auto reason = string_field(e, "reason"); !reason.empty()) {
-    state_text += ": " + reason;
+    state_text += ": " + escape_controls(reason);
   }
   add_line(out, "State", state_text);
-  add_line(out, "Command", string_field(e, "command"));
+  add_line(out, "Command", escape_controls(string_field(e, "command")));
   std::string parameters;
   if (const auto* values = object_field(e, "parameters")) {
     for (const auto& [name, value] : *values) {
       parameters += fmt::format("{}{} = {}", parameters.empty() ? "" : "\n" + std::string(12, ' '),
-                                std::string_view(name), value_text(value));
+                                escape_controls(name), escape_controls(value_text(value)));
     }
   }
   add_line(out, "Parameters", parameters.empty() ? "-" : parameters);
@@ -153,13 +154,13 @@ std::string render_execution_detail(const boost::json::object& show_result, cons
     add_line(out, "PID", std::to_string(*pid));
   }
   const auto log = string_field(e, "log_path");
-  add_line(out, "Log", log.empty() ? "-" : log);
+  add_line(out, "Log", log.empty() ? "-" : escape_controls(log));
   // The latest value of each metadata key (daemons without the "metadata" capability omit it).
   if (const auto* metadata = object_field(show_result, "metadata")) {
     std::string lines;
     for (const auto& [key, value] : *metadata) {
       lines += fmt::format("{}{} = {}", lines.empty() ? "" : "\n" + std::string(12, ' '),
-                           std::string_view(key), value_text(value));
+                           escape_controls(key), escape_controls(value_text(value)));
     }
     if (const auto dropped = int_field(show_result, "metadata_dropped"); dropped && *dropped > 0) {
       lines += fmt::format("{}({} over-long lines skipped)",

@@ -26,12 +26,22 @@ struct Failure {
   int exit_code = k_exit_usage;
   std::string message;  // a complete sentence, without the "vhtask: " prefix
   std::string hint;     // what to do next; may be empty
+  // True when trying again later may succeed: the connection to the daemon was lost or nobody
+  // listens on its socket yet (a daemon restarting). Session::resume() reconnects on these only;
+  // a refused socket, a protocol mismatch or a daemon's answer to the request are not retried.
+  bool retryable = false;
 
   static Failure usage(std::string msg, std::string hint = {}) {
     return {k_exit_usage, std::move(msg), std::move(hint)};
   }
   static Failure unreachable(std::string msg, std::string hint = {}) {
     return {k_exit_unreachable, std::move(msg), std::move(hint)};
+  }
+  // An unreachable daemon that may come back (see `retryable`).
+  static Failure lost(std::string msg, std::string hint = {}) {
+    Failure failure{k_exit_unreachable, std::move(msg), std::move(hint)};
+    failure.retryable = true;
+    return failure;
   }
 };
 

@@ -1,6 +1,7 @@
 #include "client/search_file.h"
 
 #include "client/config_file.h"
+#include "client/terminal_text.h"
 #include "common/task_spec_loader.h"
 
 #include <fstream>
@@ -14,7 +15,7 @@ namespace {
 std::optional<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::cerr << "vhtask: cannot read grid file " << path << "\n";
+    std::cerr << "vhtask: cannot read grid file " << escape_controls(path) << "\n";
     return std::nullopt;
   }
   std::ostringstream buffer;
@@ -39,12 +40,13 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
   if (!task_name.empty()) {
     const common::TaskSpec* task = search.config.config.find_task(task_name);
     if (task == nullptr) {
-      std::cerr << "vhtask: " << config_file << ": no task '" << task_name << "'\n";
+      std::cerr << "vhtask: " << escape_controls(config_file) << ": no task '"
+                << escape_controls(task_name) << "'\n";
       return std::nullopt;
     }
     if (!step_name.empty() && step_name != task->step) {
-      std::cerr << "vhtask: task '" << task_name << "' runs step '" << task->step << "', not '"
-                << step_name << "'\n";
+      std::cerr << "vhtask: task '" << escape_controls(task_name) << "' runs step '"
+                << escape_controls(task->step) << "', not '" << escape_controls(step_name) << "'\n";
       return std::nullopt;
     }
     search.spec = *task;
@@ -55,15 +57,16 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
       return std::nullopt;
     }
     auto grid = common::load_task_spec(*text, grid_file);
-    std::cerr << grid.diagnostics.to_string();
+    std::cerr << escape_controls_keep_newlines(grid.diagnostics.to_string());
     if (grid.diagnostics.has_errors()) {
       return std::nullopt;
     }
     search.spec = std::move(grid.spec);
     search.grid_text = std::move(*text);
     if (!search.spec.step.empty() && !step_name.empty() && search.spec.step != step_name) {
-      std::cerr << "vhtask: " << grid_file << " names step '" << search.spec.step << "', not '"
-                << step_name << "'\n";
+      std::cerr << "vhtask: " << escape_controls(grid_file) << " names step '"
+                << escape_controls(search.spec.step) << "', not '" << escape_controls(step_name)
+                << "'\n";
       return std::nullopt;
     }
     if (wanted_step.empty()) {

@@ -7,8 +7,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <iostream>
+#include <thread>
 
 namespace vhtask::client {
 
@@ -149,6 +153,59 @@ Outcome<boost::json::object> Session::result_of(Result<json_rpc::Response> respo
   return transport_failure(Error::protocol("vhtaskd answered with a result that is not an object"));
 }
 
+void Session::set_reopen(Reopen reopen, std::chrono::milliseconds reconnect_timeout) {
+  m_reopen = std::move(reopen);
+  m_reconnect_timeout = reconnect_timeout;
+}
+
+Outcome<boost::json::object> Session::resume(
+    const std::function<Outcome<boost::json::object>()>& attempt) {
+  for (;;) {
+    auto result = attempt();
+    if (result || !result.error().retryable || !m_reopen || m_reconnect_timeout.count() == 0) {
+      return result;
+    }
+    VHTASK_TRY(reconnect(result.error()));
+  }
+}
+
+Outcome<void> Session::reconnect(const Failure& lost) {
+  using Clock = std::chrono::steady_clock;
+  const double seconds = static_cast<double>(m_reconnect_timeout.count()) / 1000.0;
+  std::cout.flush();
+  std::cerr << "vhtask: " << lost.message << "; reconnecting (for up to " << seconds << " s)\n"
+            << std::flush;
+  const auto started = Clock::now();
+  const auto deadline = started + m_reconnect_timeout;
+  std::chrono::milliseconds delay{100};
+  for (;;) {
+    auto session = m_reopen();
+    if (session) {
+      m_connection = std::move(session->m_connection);
+      m_capabilities = std::move(session->m_capabilities);
+      const auto took =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+      std::cerr << "vhtask: reconnected to vhtaskd (" << m_connection.socket_path() << ") after "
+                << took << " ms\n"
+                << std::flush;
+      return {};
+    }
+    const auto now = Clock::now();
+    if (!session.error().retryable || now >= deadline) {
+      Failure failure = session.error();
+      failure.retryable = false;
+      if (now >= deadline) {
+        failure.message = fmt::format("lost vhtaskd and could not reconnect within {:.1f} s: {}",
+                                      seconds, failure.message);
+        failure.hint = "start vhtaskd again, or raise $VHTASK_RECONNECT_TIMEOUT_MS";
+      }
+      return failure;
+    }
+    std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
+    delay = std::min(delay * 2, std::chrono::milliseconds(1'000));
+  }
+}
+
 Outcome<Session> open_session(const GlobalOptions& global, std::vector<std::string> required,
                               std::vector<std::string> optional) {
   const auto options = autostart_options(global);
@@ -158,7 +215,28 @@ Outcome<Session> open_session(const GlobalOptions& global, std::vector<std::stri
   connection.set_timeout(options.timeout);
   auto capabilities = VHTASK_TRY(handshake(connection, required, optional));
   connection.set_timeout(std::nullopt);
-  return Session(std::move(connection), std::move(capabilities));
+  Session session(std::move(connection), std::move(capabilities));
+  session.set_reopen(
+      [global, required = std::move(required), optional = std::move(optional)] {
+        return open_session(global, required, optional);
+      },
+      reconnect_timeout_from_env());
+  return session;
+}
+
+std::chrono::milliseconds reconnect_timeout_from_env() {
+  const std::chrono::milliseconds fallback{30'000};
+  const char* text = std::getenv("VHTASK_RECONNECT_TIMEOUT_MS");
+  if (text == nullptr) {
+    return fallback;
+  }
+  long long value = 0;
+  const char* end = text + std::strlen(text);
+  const auto [ptr, ec] = std::from_chars(text, end, value);
+  if (ec != std::errc() || ptr != end || value < 0) {
+    return fallback;
+  }
+  return std::chrono::milliseconds(value);
 }
 
 Failure rpc_failure(const json_rpc::RpcError& error) {
@@ -178,9 +256,9 @@ Failure rpc_failure(const json_rpc::RpcError& error) {
     case protocol::k_unsupported:
       return Failure::usage(error.message, k_restart_hint);
     case protocol::k_shutting_down:
-      return Failure::unreachable(error.message,
-                                  "vhtaskd is shutting down; run the command again once it has "
-                                  "exited (it is then started again)");
+      return Failure::lost(error.message,
+                           "vhtaskd is shutting down; run the command again once it has "
+                           "exited (it is then started again)");
     default:
       return Failure::unreachable(
           fmt::format("vhtaskd failed (error {}): {}", error.code, error.message),
@@ -195,8 +273,7 @@ Failure transport_failure(const Error& error) {
   if (error.code == Error::Code::protocol) {
     return Failure::unreachable(error.message, k_restart_hint);
   }
-  return Failure::unreachable(error.message,
-                              "check that vhtaskd is running (`vhtask status` starts it)");
+  return Failure::lost(error.message, "check that vhtaskd is running (`vhtask status` starts it)");
 }
 
 }  // namespace vhtask::client

@@ -1,5 +1,7 @@
 #include "client/table.h"
 
+#include "client/terminal_text.h"
+
 #include <algorithm>
 
 namespace vhtask::client {
@@ -24,10 +26,20 @@ void append_cell(std::string& line, const std::string& painted, std::size_t visi
 
 }  // namespace
 
-Table::Table(std::vector<Column> columns) : m_columns(std::move(columns)) {}
+Table::Table(std::vector<Column> columns) : m_columns(std::move(columns)) {
+  for (auto& column : m_columns) {
+    column.header = escape_controls(column.header);
+  }
+}
 
 void Table::add_row(std::vector<Cell> cells) {
   cells.resize(m_columns.size());
+  for (auto& cell : cells) {
+    if (!cell.escaped) {
+      cell.text = escape_controls(cell.text);
+      cell.escaped = true;
+    }
+  }
   m_rows.push_back(std::move(cells));
 }
 

@@ -3,6 +3,7 @@
 #include "client/json_fields.h"
 #include "client/progress.h"
 #include "client/table.h"
+#include "client/terminal_text.h"
 
 #include <fmt/format.h>
 
@@ -20,7 +21,8 @@ std::string task_label(const boost::json::object& task) {
   if (const auto seed = int_field(task, "seed")) {
     parts.push_back(fmt::format("seed {}", *seed));
   }
-  return parts.empty() ? std::string() : fmt::format(" ({})", fmt::join(parts, ", "));
+  return parts.empty() ? std::string()
+                       : escape_controls(fmt::format(" ({})", fmt::join(parts, ", ")));
 }
 
 std::string duration_of(const TaskProgress& progress) {
@@ -67,7 +69,7 @@ std::string render_task_list(const boost::json::array& tasks, const Style& style
     row.emplace_back(progress.state, state_color(progress.state));
     row.emplace_back(fmt::format("{}/{}", progress.finished(), progress.count));
     // Counts are coloured piecewise, so the cell carries its own escapes.
-    row.emplace_back(counts_text(progress, style));
+    row.push_back(Cell::preformatted(counts_text(progress, style)));
     row.emplace_back(local_time(progress.created_at));
     row.emplace_back(duration_of(progress));
     table.add_row(std::move(row));
@@ -83,7 +85,7 @@ std::string render_task_header(const boost::json::object& task, const Style& sty
                   progress.count, counts_text(progress, style), duration_of(progress));
   // Why it stopped or failed (e.g. which execution met its stop-condition).
   if (const auto reason = string_field(task, "reason"); !reason.empty()) {
-    out += "Reason: " + reason + "\n";
+    out += "Reason: " + escape_controls(reason) + "\n";
   }
   return out;
 }
@@ -94,7 +96,7 @@ std::string render_task_outcome(const boost::json::object& task, const Style& st
                                  style.paint(progress.state, state_color(progress.state)),
                                  counts_text(progress, style), duration_of(progress));
   if (const auto reason = string_field(task, "reason"); !reason.empty()) {
-    line += " (" + reason + ")";
+    line += " (" + escape_controls(reason) + ")";
   }
   return line + "\n";
 }

@@ -20,19 +20,22 @@ namespace {
 Outcome<void> show_progress(Session& session, std::int64_t task, const Style& style) {
   LiveDisplay live(stdout);
   // limit 1: the stream's final result needs no execution rows; the summary comes from `wait`.
-  boost::json::object params{{"task", task}, {"watch", true}, {"limit", 1}};
-  auto done = session.stream(
-      protocol::k_status, std::move(params),
-      [&](const common::json_rpc::Notification& notification) {
-        const auto* summary = object_field(notification.params, "task");
-        if (notification.method != "status.update" || summary == nullptr) {
-          return;
-        }
-        const auto progress = TaskProgress::from_summary(*summary);
-        const auto prefix = fmt::format("Task {} ", task);
-        const int width = std::max(terminal_width() - 1 - static_cast<int>(prefix.size()), 10);
-        live.show(prefix + progress_line(progress, style, static_cast<std::size_t>(width)));
-      });
+  // Watching again after a daemon restart just redraws the bar from the new daemon's updates.
+  auto done = session.resume([&] {
+    boost::json::object params{{"task", task}, {"watch", true}, {"limit", 1}};
+    return session.stream(
+        protocol::k_status, std::move(params),
+        [&](const common::json_rpc::Notification& notification) {
+          const auto* summary = object_field(notification.params, "task");
+          if (notification.method != "status.update" || summary == nullptr) {
+            return;
+          }
+          const auto progress = TaskProgress::from_summary(*summary);
+          const auto prefix = fmt::format("Task {} ", task);
+          const int width = std::max(terminal_width() - 1 - static_cast<int>(prefix.size()), 10);
+          live.show(prefix + progress_line(progress, style, static_cast<std::size_t>(width)));
+        });
+  });
   live.clear();
   if (!done) {
     return done.error();
@@ -47,7 +50,10 @@ Outcome<boost::json::object> wait_for_task(Session& session, std::int64_t task, 
   if (progress && style.live && session.has(k_cap_status) && session.has(k_cap_status_watch)) {
     VHTASK_TRY(show_progress(session, task, style));
   }
-  auto result = VHTASK_TRY(session.call(protocol::k_wait, {{"task", task}}));
+  // `wait` is asked again after a daemon restart: the task goes on under the new daemon.
+  auto result = VHTASK_TRY(session.resume([&] {
+    return session.call(protocol::k_wait, {{"task", task}});
+  }));
   const auto* summary = object_field(result, "task");
   if (summary == nullptr) {
     return transport_failure(Error::protocol("vhtaskd's reply to `wait` has no task"));

@@ -3,7 +3,8 @@
 // Waiting for a task to end, shared by `vhtask wait` and `vhtask start --wait`. On a terminal
 // (Style::live) and when the daemon offers `status-watch`, a progress bar is redrawn in place
 // from `status.update` notifications; elsewhere nothing is printed while waiting. The final
-// summary always comes from the `wait` method. Main thread only.
+// summary always comes from the `wait` method. Both survive a daemon restart (Session::resume:
+// reconnect and ask again). Main thread only.
 
 #include "client/failure.h"
 #include "client/output.h"

@@ -134,6 +134,12 @@ void check_default(YamlReader& r, const Parameter& p, const Field& f) {
       continue;
     }
     if (p.type == ParameterType::string) {
+      if (item.is_string() && item.as_string().find('\0') != std::string::npos) {
+        r.error(r.mark(f), "parameter '" + p.name +
+                               "': the default contains a NUL byte (\\0), which a command line "
+                               "cannot carry");
+        continue;
+      }
       if (!item.is_string()) {
         r.warning(r.mark(f),
                   "default " + shown + " is not a string (quote it to keep it exactly as written)");

@@ -89,6 +89,12 @@ Result<Value> convert_text(const Parameter& parameter, std::string_view text) {
     case ParameterType::string:
       break;
   }
+  // A command line is a C string: a NUL would cut the command short where it stands.
+  if (text.find('\0') != std::string_view::npos) {
+    return Error::invalid_argument("the value contains a NUL byte (\\0) at offset " +
+                                   std::to_string(text.find('\0')) +
+                                   ", which a command line cannot carry");
+  }
   return Value(std::string(text));
 }
 

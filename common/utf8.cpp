@@ -69,4 +69,16 @@ void append_utf8_lossy(std::string_view bytes, std::string& carry, std::string& 
   }
 }
 
+std::optional<std::size_t> first_invalid_utf8(std::string_view bytes) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    const int length = sequence_length(bytes.substr(at));
+    if (length <= 0) {
+      return at;
+    }
+    at += static_cast<std::size_t>(length);
+  }
+  return std::nullopt;
+}
+
 }  // namespace vhtask::common

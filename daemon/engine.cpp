@@ -1,5 +1,6 @@
 #include "daemon/engine.h"
 
+#include "common/byte_string.h"
 #include "common/json_text.h"
 #include "common/render.h"
 
@@ -29,7 +30,7 @@ std::string json_string_array(const std::vector<std::string>& items) {
 std::string json_env(const std::map<std::string, std::string>& env) {
   boost::json::object out;
   for (const auto& [key, value] : env) {
-    out[key] = value;
+    out[key] = common::encode_byte_string(value);  // valid JSON whatever the bytes
   }
   return boost::json::serialize(out);
 }
@@ -148,8 +149,8 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
   }
   const boost::json::value environment = boost::json::parse(record.spec.environment_json);
   for (const auto& [key, value] : environment.as_object()) {
-    if (value.is_string()) {
-      active.env[std::string(key)] = std::string(value.get_string());
+    if (auto bytes = common::decode_byte_string(value, key)) {
+      active.env[std::string(key)] = std::move(*bytes);
     }
   }
   return &active;

@@ -70,7 +70,9 @@ void LogFollower::start() {
     m_reply->on_disconnect([self] { self->end(); });
   }
   ensure_watching();
-  if (m_log_fd >= 0 && m_tail) {
+  if (m_start_at) {
+    m_offset = *m_start_at;
+  } else if (m_log_fd >= 0 && m_tail) {
     struct stat st {};
     if (fstat(m_log_fd, &st) == 0) {
       m_offset = tail_offset(m_log_fd, st.st_size, *m_tail);
@@ -181,7 +183,10 @@ void LogFollower::send_text(std::string_view bytes, bool final) {
   std::string text;
   common::append_utf8_lossy(bytes, m_carry, text, final);
   if (!text.empty()) {
-    m_reply->notify("logs.output", boost::json::object{{"execution", m_id}, {"text", text}});
+    // What is held back in m_carry (a sequence cut at the end of the read) is not sent yet.
+    const auto end = m_offset - static_cast<std::int64_t>(m_carry.size());
+    m_reply->notify("logs.output",
+                    boost::json::object{{"execution", m_id}, {"text", text}, {"end", end}});
   }
 }
 

@@ -5,7 +5,9 @@
 // when inotify says its directory changed, so a quiet execution costs nothing. inotify does not
 // see writes made on other machines (a Slurm execution writing to NFS), so a follower also
 // reads once a second (one read() of nothing, when nothing was written). Text is sent as
-// `logs.output` notifications of at most 128 KiB (invalid UTF-8 replaced), then the final result
+// `logs.output` notifications of at most 128 KiB (invalid UTF-8 replaced), each with `end`, the
+// byte offset in the file its text reaches (so a client that lost the daemon resumes there, with
+// start_at(), printing nothing twice and skipping nothing), then the final result
 // when the execution has ended and the whole file has been sent (or at once without `follow`).
 //
 // Ownership and thread: keeps itself alive (shared_from_this) while streaming; ends when done
@@ -35,6 +37,9 @@ public:
 
   // Sends what the file holds now, then keeps following (if asked) until the execution ends.
   void start();
+  // Before start(): begin at byte `offset` of the log (an `end` a client received), not at the
+  // beginning or the tail.
+  void start_at(std::int64_t offset) { m_start_at = offset; }
 
 private:
   void on_event(const EngineEvent& event);
@@ -57,6 +62,7 @@ private:
   std::string m_log_path;
   int m_log_fd = -1;
   std::int64_t m_offset = 0;
+  std::optional<std::int64_t> m_start_at;
   std::string m_carry;  // an incomplete UTF-8 sequence at the end of the last read
   std::optional<boost::asio::posix::stream_descriptor> m_inotify;
   std::optional<boost::asio::steady_timer> m_poll;

@@ -1,5 +1,7 @@
 #include "daemon/params.h"
 
+#include "common/byte_string.h"
+
 namespace vhtask::daemon {
 
 namespace {
@@ -135,6 +137,30 @@ Result<std::map<std::string, std::string>> Params::string_map(std::string_view k
       return wrong_type(key, "an object of strings");
     }
     out[std::string(name)] = std::string(item.get_string());
+  }
+  return out;
+}
+
+Result<std::string> Params::required_bytes(std::string_view key) const {
+  const auto* value = find(key);
+  if (value == nullptr) {
+    return Error::invalid_argument("params." + std::string(key) + " is required");
+  }
+  return common::decode_byte_string(*value, "params." + std::string(key));
+}
+
+Result<std::map<std::string, std::string>> Params::bytes_map(std::string_view key) const {
+  std::map<std::string, std::string> out;
+  const auto* value = find(key);
+  if (value == nullptr) {
+    return out;
+  }
+  if (!value->is_object()) {
+    return wrong_type(key, "an object of strings");
+  }
+  for (const auto& [name, item] : value->get_object()) {
+    out[std::string(name)] = VHTASK_TRY(
+        common::decode_byte_string(item, "params." + std::string(key) + "." + std::string(name)));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "daemon/views.h"
 
+#include "common/byte_string.h"
+
 namespace vhtask::daemon {
 
 namespace {
@@ -65,7 +67,7 @@ Result<boost::json::object> task_view(Store& store, const TaskRecord& t) {
   out["finished_at"] = optional_text(t.finished_at);
   out["seed"] = t.spec.seed ? boost::json::value(static_cast<std::uint64_t>(*t.spec.seed))
                             : boost::json::value(nullptr);
-  out["cwd"] = t.spec.cwd;
+  out["cwd"] = common::encode_byte_string(t.spec.cwd);  // any bytes, as valid JSON
   out["varying"] = parse_or_empty(t.spec.varying_json, boost::json::array());
   return out;
 }

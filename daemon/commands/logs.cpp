@@ -12,12 +12,23 @@ void handle_logs(CommandContext& ctx, const boost::json::object& params,
   const auto id = p.required_int("execution");
   const auto follow = p.optional_bool("follow");
   const auto tail = p.optional_int("tail");
-  if (!id || !follow || !tail) {
+  const auto offset = p.optional_int("offset");
+  if (!id || !follow || !tail || !offset) {
     reply->invalid_params(!id ? id.error().message
-                              : (!follow ? follow.error().message : tail.error().message));
+                              : (!follow
+                                     ? follow.error().message
+                                     : (!tail ? tail.error().message : offset.error().message)));
     return;
   }
-  std::make_shared<LogFollower>(ctx.io, ctx.engine, *id, reply, *tail, *follow)->start();
+  if (*offset && **offset < 0) {
+    reply->invalid_params("params.offset must be at least 0");
+    return;
+  }
+  auto follower = std::make_shared<LogFollower>(ctx.io, ctx.engine, *id, reply, *tail, *follow);
+  if (*offset) {
+    follower->start_at(**offset);
+  }
+  follower->start();
 }
 
 }  // namespace vhtask::daemon

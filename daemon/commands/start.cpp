@@ -30,8 +30,8 @@ Result<StartRequest> decode(const Params& p) {
     r.parallel = static_cast<std::size_t>(*parallel);
   }
   r.name = VHTASK_TRY(p.optional_string("name"));
-  r.cwd = VHTASK_TRY(p.required_string("cwd"));
-  r.env = VHTASK_TRY(p.string_map("env"));
+  r.cwd = VHTASK_TRY(p.required_bytes("cwd"));
+  r.env = VHTASK_TRY(p.bytes_map("env"));
   if (auto commit = VHTASK_TRY(p.optional_string("git_commit")); !commit.empty()) {
     r.git_commit = std::move(commit);
   }
