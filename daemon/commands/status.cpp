@@ -62,8 +62,22 @@ Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
                              {"total", page.total}};
 }
 
-Result<boost::json::object> snapshot(Store& store, const StatusQuery& q) {
-  return q.task ? one_task(store, q) : task_list(store, q.limit.value_or(20));
+// The daemon-wide `stalled` member: why nothing new starts, or null.
+boost::json::value stall_view(const Engine& engine) {
+  const auto stall = engine.stall();
+  if (!stall) {
+    return nullptr;
+  }
+  return boost::json::object{{"reason", stall->reason},
+                             {"since", format_timestamp(stall->since)},
+                             {"pending_writes", stall->pending_writes}};
+}
+
+Result<boost::json::object> snapshot(Engine& engine, const StatusQuery& q) {
+  auto view = VHTASK_TRY(q.task ? one_task(engine.store(), q)
+                                : task_list(engine.store(), q.limit.value_or(20)));
+  view["stalled"] = stall_view(engine);
+  return view;
 }
 
 // A `status --watch` stream: one update at once, then at most one per 100 ms while things change,
@@ -105,7 +119,7 @@ private:
   }
 
   void send_update() {
-    auto view = snapshot(m_ctx.engine.store(), m_query);
+    auto view = snapshot(m_ctx.engine, m_query);
     if (!view) {
       m_reply->fail(view.error());
       end();
@@ -115,7 +129,7 @@ private:
   }
 
   void finish() {
-    auto view = snapshot(m_ctx.engine.store(), m_query);
+    auto view = snapshot(m_ctx.engine, m_query);
     view ? m_reply->result(std::move(*view)) : m_reply->fail(view.error());
     end();
   }
@@ -166,7 +180,7 @@ void handle_status(CommandContext& ctx, const boost::json::object& params,
     std::make_shared<StatusWatch>(ctx, std::move(query), reply)->start();
     return;
   }
-  auto view = snapshot(ctx.engine.store(), query);
+  auto view = snapshot(ctx.engine, query);
   view ? reply->result(std::move(*view)) : reply->fail(view.error());
 }
 
