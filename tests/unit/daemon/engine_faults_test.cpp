@@ -144,6 +144,10 @@ struct Fault {
   const char* reason;
 };
 
+void PrintTo(const Fault& fault, std::ostream* out) {
+  *out << "SQLite code " << fault.code << " (" << fault.reason << ")";
+}
+
 class EngineStoreFaultTest : public EngineFaultTest, public ::testing::WithParamInterface<Fault> {};
 
 TEST_P(EngineStoreFaultTest, OutcomesWaitForTheStoreAndNothingIsSkippedOrRunTwice) {
