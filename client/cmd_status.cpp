@@ -124,9 +124,27 @@ void print_warnings(const boost::json::object& result) {
   }
 }
 
+// The daemon-wide `stalled` member as a line above the table; "" while the daemon works.
+std::string render_stall(const boost::json::object& result) {
+  const auto* stall = object_field(result, "stalled");
+  if (stall == nullptr) {
+    return "";
+  }
+  std::string line = fmt::format("Stalled since {}: {}", string_field(*stall, "since"),
+                                 string_field(*stall, "reason"));
+  if (const auto* pending = stall->if_contains("pending_writes");
+      pending != nullptr && pending->is_int64() && pending->get_int64() > 0) {
+    line += fmt::format(" ({} writes waiting)", pending->get_int64());
+  }
+  return line + ". Nothing new starts until it passes; vhtaskd retries by itself.\n";
+}
+
 // Prints one status result (a task's, or the task list).
 void print_result(boost::json::object result, const StatusOptions& opts, const Style& style) {
   print_warnings(result);
+  if (!opts.json) {
+    std::cout << render_stall(result);
+  }
   if (!opts.task) {
     auto tasks = filter_tasks(array_field(result, "tasks"), opts.state);
     if (opts.json) {

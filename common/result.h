@@ -20,6 +20,10 @@ struct Error {
 
   Code code = Code::invalid_argument;
   std::string message;
+  // What the failing call reported, for callers that react to the kind of failure (retry a
+  // locked database, pause on a full disk): the SQLite extended result code for Code::db, the
+  // errno for Code::io and Code::spawn; 0 when unknown.
+  int cause = 0;
 
   static Error not_found(std::string msg) { return {Code::not_found, std::move(msg)}; }
   static Error invalid_argument(std::string msg) {
@@ -30,6 +34,11 @@ struct Error {
   static Error protocol(std::string msg) { return {Code::protocol, std::move(msg)}; }
   static Error spawn(std::string msg) { return {Code::spawn, std::move(msg)}; }
   static Error unsupported(std::string msg) { return {Code::unsupported, std::move(msg)}; }
+  // The same error with its cause recorded.
+  Error with_cause(int value) && {
+    cause = value;
+    return std::move(*this);
+  }
 };
 
 // Thrown only by start-up code; main() catches it once and prints the message.

@@ -44,7 +44,9 @@ Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
       m_runner(runner),
       m_settings(std::move(settings)),
       m_scheduler(m_settings.global_limit),
-      m_metadata(io, store) {
+      m_metadata(io, store),
+      m_writes(io, [this] { pump(); }),
+      m_log_space(io, m_settings.executions_dir, [this] { pump(); }) {
   m_metadata.set_on_events(
       [this](ExecutionId id, const std::vector<std::string>& keys) { on_metadata(id, keys); });
   m_runner.set_on_exit(
@@ -169,25 +171,40 @@ Result<void> Engine::schedule_task(const TaskRecord& record, ExecutionIndex firs
 }
 
 void Engine::pump() {
-  while (auto start = m_scheduler.next()) {
+  // Stalled: the queues wait (PendingWrites / LogSpace call pump() again when it passes).
+  while (!m_writes.blocked() && !m_log_space.paused()) {
+    const auto start = m_scheduler.next();
+    if (!start) {
+      return;
+    }
     launch(*start);
   }
 }
 
-Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::Start& start) {
-  if (start.attempt > 1 || m_relaunch.erase({task.record.id, start.idx}) != 0) {
+std::optional<Stall> Engine::stall() const {
+  if (auto store = m_writes.stall()) {
+    return store;
+  }
+  return m_log_space.stall();
+}
+
+Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler::Start& start) {
+  if (start.attempt > 1 || m_relaunch.contains({task.record.id, start.idx})) {
     // A rerun (or a requeued start): its row was recorded (queued) already.
     for (const auto& row : VHTASK_TRY(m_store.attempts_of(task.record.id, start.idx))) {
       if (row.attempt == start.attempt) {
         if (row.state != ExecutionState::queued) {
+          m_relaunch.erase({task.record.id, start.idx});
           return Error::not_found(fmt::format("execution {} was stopped before it ran", row.id));
         }
         const std::string log =
             m_settings.executions_dir + "/" + std::to_string(row.id) + "/output.log";
         VHTASK_TRY(m_store.start_rerun(row.id, RerunStart{std::nullopt, start.slot, log, now()}));
-        return m_store.execution_by_id(row.id);
+        m_relaunch.erase({task.record.id, start.idx});
+        return Recorded{VHTASK_TRY(m_store.execution_by_id(row.id)), std::nullopt};
       }
     }
+    m_relaunch.erase({task.record.id, start.idx});
     return Error::not_found(fmt::format("no attempt {} of index {}", start.attempt, start.idx));
   }
   const TaskContext& ctx = *task.context;
@@ -208,15 +225,48 @@ Result<ExecutionRecord> Engine::record_start(ActiveTask& task, const Scheduler::
     row.parameters_json = common::dump_json(parameters);
   }
   row.command = command ? *command : std::string();
-  const ExecutionRecord record = VHTASK_TRY(m_store.insert_execution_started(row));
+  Recorded recorded{VHTASK_TRY(m_store.insert_execution_started(row)), std::nullopt};
   if (!command) {
-    const std::string reason = "could not be rendered: " + command.error().message;
-    VHTASK_TRY(m_store.finish_execution(
-        record.id,
-        ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason, now()}));
-    return Error::invalid_argument(fmt::format("execution {}: {}", record.id, reason));
+    recorded.failure = "could not be rendered: " + command.error().message;
   }
-  return record;
+  return recorded;
+}
+
+void Engine::end_unlaunched(const Scheduler::Start& start, ExecutionId id, std::string reason) {
+  const ExecutionOutcome outcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason,
+                                 now()};
+  const auto done = [this, start, id] {
+    if (ActiveTask* task = find_active(start.task_id)) {
+      task->any_failed = true;
+    }
+    publish({start.task_id, id, false});
+    release(start.task_id, start.slot);
+  };
+  m_writes.submit({fmt::format("record execution {} as crashed", id),
+                   [this, id, outcome] { return m_store.finish_execution(id, outcome); }, done,
+                   [id, done](const Error& e) {
+                     spdlog::error("execution {}: {}", id, e.message);
+                     done();
+                   }});
+}
+
+void Engine::start_later(const Scheduler::Start& start, ExecutionId id) {
+  m_log_space.pause();
+  m_writes.submit({fmt::format("put execution {} back in its queue", id),
+                   [this, id] { return m_store.requeue_execution(id); },
+                   [this, start, id] {
+                     if (start.attempt == 1) {
+                       m_relaunch.insert({start.task_id, start.idx});
+                     }
+                     if (auto back = m_scheduler.give_back(start, false); !back) {
+                       spdlog::error("execution {}: {}", id, back.error().message);
+                     }
+                     publish({start.task_id, id, false});
+                   },
+                   [this, start, id](const Error& e) {
+                     spdlog::error("execution {}: {}", id, e.message);
+                     release(start.task_id, start.slot);
+                   }});
 }
 
 LaunchSpec Engine::launch_spec(const ActiveTask& task, const ExecutionRecord& record) const {
@@ -255,48 +305,63 @@ void Engine::launch(const Scheduler::Start& start) {
     spdlog::error("task {} is scheduled but not active", start.task_id);
     return;
   }
-  // A start from an existing row (a rerun, or a start requeued by recovery) may find the
-  // directory its earlier, never-run launch prepared; a fresh id's directory must be new.
-  const bool from_row = start.attempt > 1 || m_relaunch.contains({start.task_id, start.idx});
-  auto record = record_start(*task, start);
-  if (!record) {
-    spdlog::warn("task {} index {}: {}", start.task_id, start.idx, record.error().message);
-    // A render failure was recorded as crashed; a stopped rerun just gives its slot back.
-    if (record.error().code == Error::Code::invalid_argument) {
-      task->any_failed = true;
+  // A start from an existing row (a rerun, or a start requeued by recovery or by a full log
+  // dir) may find the directory its earlier, never-run launch prepared; a fresh id's directory
+  // must be new (daemon/execution_ids.h).
+  const bool fresh = start.attempt == 1 && !m_relaunch.contains({start.task_id, start.idx});
+  auto recorded = record_start(*task, start);
+  if (!recorded) {
+    if (m_writes.refused(recorded.error())) {
+      // Not recorded, so not started: it waits at the front of its queue for the store.
+      if (!fresh && start.attempt == 1) {
+        m_relaunch.insert({start.task_id, start.idx});
+      }
+      if (auto back = m_scheduler.give_back(start, fresh); !back) {
+        spdlog::error("task {} index {}: {}", start.task_id, start.idx, back.error().message);
+      }
+      return;
     }
+    // A stopped rerun just gives its slot back.
+    spdlog::warn("task {} index {}: {}", start.task_id, start.idx, recorded.error().message);
     release(start.task_id, start.slot);
     return;
   }
-  LaunchSpec spec = launch_spec(*task, *record);
-  spec.reuse_dir = from_row;
+  m_writes.accepted();
+  const ExecutionRecord& record = recorded->row;
+  if (recorded->failure) {
+    spdlog::warn("execution {}: {}", record.id, *recorded->failure);
+    end_unlaunched(start, record.id, *recorded->failure);
+    return;
+  }
+  LaunchSpec spec = launch_spec(*task, record);
+  spec.reuse_dir = !fresh;
   const auto pid = m_runner.start(spec);
   if (!pid) {
-    spdlog::warn("execution {}: {}", record->id, pid.error().message);
-    const auto finished = m_store.finish_execution(
-        record->id, ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
-                                     "could not be started: " + pid.error().message, now()});
-    if (!finished) {
-      spdlog::error("execution {}: {}", record->id, finished.error().message);
+    if (!m_log_space.has_room()) {
+      spdlog::warn("execution {}: {}; it starts once the log dir has room", record.id,
+                   pid.error().message);
+      start_later(start, record.id);
+      return;
     }
-    task->any_failed = true;
-    publish({start.task_id, record->id, false});
-    release(start.task_id, start.slot);
+    spdlog::warn("execution {}: {}", record.id, pid.error().message);
+    end_unlaunched(start, record.id, "could not be started: " + pid.error().message);
     return;
   }
-  m_running[record->id] = Running{start.task_id, start.slot};
-  m_metadata.follow(record->id, spec.exec_dir);
-  if (auto saved = m_store.set_execution_launch(record->id, *pid, spec.exec_dir + "/output.log");
-      !saved) {
-    spdlog::error("execution {}: {}", record->id, saved.error().message);
-  }
+  const ExecutionId id = record.id;
+  m_running[id] = Running{start.task_id, start.slot};
+  m_metadata.follow(id, spec.exec_dir);
+  const auto logged = [id](const Error& e) { spdlog::error("execution {}: {}", id, e.message); };
+  m_writes.submit({fmt::format("record the pid of execution {}", id),
+                   [this, id, pid = *pid, log = spec.exec_dir + "/output.log"] {
+                     return m_store.set_execution_launch(id, pid, log);
+                   },
+                   [] {}, logged});
   if (m_runner.starts_later(spec)) {
     // Handed to a queue (Slurm): `queued` until the runner says it started (on_started).
-    if (auto saved = m_store.requeue_execution(record->id); !saved) {
-      spdlog::error("execution {}: {}", record->id, saved.error().message);
-    }
+    m_writes.submit({fmt::format("record execution {} as queued", id),
+                     [this, id] { return m_store.requeue_execution(id); }, [] {}, logged});
   }
-  publish({start.task_id, record->id, false});
+  publish({start.task_id, id, false});
 }
 
 void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
@@ -315,17 +380,40 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
 }
 
 void Engine::record_exit(ExecutionId id, Running running, const RunOutcome& outcome) {
-  if (auto saved = m_store.finish_execution(id, outcome); !saved) {
-    // A task stop records a Slurm execution that was still queued as stopped at once.
+  if (outcome.state == ExecutionState::queued) {
+    // The runner could not start the command (no space for its files): it runs again later.
     const auto row = m_store.execution_by_id(id);
-    if (!row || row->state != ExecutionState::stopped) {
-      spdlog::error("execution {}: {}", id, saved.error().message);
+    if (row) {
+      spdlog::warn("execution {}: {}", id, outcome.reason.value_or("did not start"));
+      start_later(Scheduler::Start{running.task, row->idx, row->attempt, running.slot}, id);
+      return;
     }
+    spdlog::error("execution {}: {}", id, row.error().message);
   }
+  // The slot stays taken (and the task open) until the outcome is stored.
+  m_writes.submit({fmt::format("record the outcome of execution {}", id),
+                   [this, id, outcome] { return m_store.finish_execution(id, outcome); },
+                   [this, id, running, outcome] { after_exit(id, running, outcome); },
+                   [this, id, running, outcome](const Error& e) {
+                     // A task stop records a Slurm execution that was still queued as stopped
+                     // at once; a retried write may have been committed the first time.
+                     const auto row = m_store.execution_by_id(id);
+                     if (!row || !is_terminal(row->state)) {
+                       spdlog::error("execution {}: {}", id, e.message);
+                     }
+                     after_exit(id, running, outcome);
+                   }});
+}
+
+void Engine::after_exit(ExecutionId id, Running running, const RunOutcome& outcome) {
   spdlog::debug("execution {} ended: {}", id, to_string(outcome.state));
+  const bool failed =
+      outcome.state == ExecutionState::error || outcome.state == ExecutionState::crashed;
+  if (failed && !m_log_space.has_room()) {
+    m_log_space.pause();  // the next ones would fail the same way
+  }
   ActiveTask* task = find_active(running.task);
-  if (task != nullptr &&
-      (outcome.state == ExecutionState::error || outcome.state == ExecutionState::crashed)) {
+  if (task != nullptr && failed) {
     task->any_failed = true;
     const auto policy = task->context->spec.on_child_error;
     if (policy == common::OnChildError::stop_all_and_error && !task->final_state) {
@@ -377,12 +465,20 @@ void Engine::finish_task(ActiveTask& task) {
     reason = "an execution failed (on-child-error: continue-and-error)";
   }
   const TaskId id = task.record.id;
-  if (auto saved = m_store.mark_task_state(id, state, reason, now()); !saved) {
-    spdlog::error("task {}: {}", id, saved.error().message);
-  }
-  spdlog::info("task {} ended: {}", id, to_string(state));
-  m_active.erase(id);
-  publish({id, std::nullopt, true});
+  // The task stays active (and `wait` waits) until its end is stored.
+  const auto ended = [this, id, state] {
+    spdlog::info("task {} ended: {}", id, to_string(state));
+    m_active.erase(id);
+    publish({id, std::nullopt, true});
+  };
+  m_writes.submit(
+      {fmt::format("record the end of task {}", id),
+       [this, id, state, reason] { return m_store.mark_task_state(id, state, reason, now()); },
+       ended,
+       [id, ended](const Error& e) {
+         spdlog::error("task {}: {}", id, e.message);
+         ended();
+       }});
 }
 
 std::uint64_t Engine::subscribe(Listener listener) {

@@ -8,12 +8,20 @@
 // Event-driven: work happens only when a request arrives or an execution ends; nothing polls.
 // Listeners (streams such as `wait`, `status --watch`, `logs -f`) are told after every change.
 //
+// Memory follows the store: the Scheduler's cursor, slots and the active tasks change only once
+// the store recorded the change. A write the database refuses for a while (locked, disk full:
+// daemon/store_fault.h) waits in PendingWrites and is retried with backoff; meanwhile nothing new
+// starts, reads are served, and stall() says why. A full log dir pauses every queue the same way
+// (daemon/log_space.h). Either way the work goes on from exactly where it was.
+//
 // Ownership and thread: owned by the composition root (daemon/run.cpp), which also owns the
 // Store and the runner it borrows; every method must be called on the io_context thread.
 
 #include "common/result.h"
 #include "daemon/ids.h"
+#include "daemon/log_space.h"
 #include "daemon/metadata_follower.h"
+#include "daemon/pending_writes.h"
 #include "daemon/runner.h"
 #include "daemon/scheduler.h"
 #include "daemon/store.h"
@@ -105,6 +113,10 @@ public:
   std::uint64_t subscribe(Listener listener);
   void unsubscribe(std::uint64_t id);
 
+  // Why nothing new starts although work is queued (the store refuses writes, the log dir is
+  // full); nullopt while the daemon works normally.
+  std::optional<Stall> stall() const;
+
   // The parameters that vary within a task, in definition order (from its row).
   Store& store() { return m_store; }
   std::size_t running() const { return m_running.size(); }
@@ -132,9 +144,22 @@ private:
   Result<ActiveTask*> activate(const TaskRecord& record);
   ActiveTask* find_active(TaskId task);
 
+  // A started row, and why it must end at once without running (it could not be rendered).
+  struct Recorded {
+    ExecutionRecord row;
+    std::optional<std::string> failure;
+  };
+
   void pump();
   void launch(const Scheduler::Start& start);
-  Result<ExecutionRecord> record_start(ActiveTask& task, const Scheduler::Start& start);
+  Result<Recorded> record_start(ActiveTask& task, const Scheduler::Start& start);
+  // Records `id` (of `start`) as crashed for `reason` without having run, then frees its slot.
+  void end_unlaunched(const Scheduler::Start& start, ExecutionId id, std::string reason);
+  // `id` (of `start`) did not run for lack of space in the log dir: back to queued, to start
+  // again (same attempt) once there is room.
+  void start_later(const Scheduler::Start& start, ExecutionId id);
+  // record_exit's second half, once the outcome is stored.
+  void after_exit(ExecutionId id, Running running, const RunOutcome& outcome);
   LaunchSpec launch_spec(const ActiveTask& task, const ExecutionRecord& record) const;
   void on_exit(ExecutionId id, RunOutcome outcome);
   // A runner that starts executions later (Slurm) says one's command started.
@@ -170,6 +195,8 @@ private:
   std::uint64_t m_next_listener = 1;
   bool m_pump_posted = false;
   MetadataFollower m_metadata;
+  PendingWrites m_writes;
+  LogSpace m_log_space;
 };
 
 }  // namespace vhtask::daemon

@@ -40,8 +40,9 @@ Result<std::int64_t> Engine::stop_task(TaskId task_id) {
     return std::int64_t{0};
   }
   std::int64_t stopped = m_scheduler.queued_count(task_id);
-  const auto progress = VHTASK_TRY(m_scheduler.stop_task(task_id));
+  // The store first: if it refuses, the task goes on as if no stop had been asked for.
   VHTASK_TRY(m_store.cancel_queue(task_id, std::string("stopped by request"), now()));
+  const auto progress = VHTASK_TRY(m_scheduler.stop_task(task_id));
   if (!task->final_state) {
     task->final_state = TaskState::stopped;
     task->final_reason = "stopped by request";
@@ -57,8 +58,15 @@ Result<std::int64_t> Engine::stop_task(TaskId task_id) {
   if (progress == Scheduler::TaskProgress::drained) {
     finish_task(*task);
   } else {
-    VHTASK_TRY(m_store.mark_task_state(task_id, TaskState::stopping, task->final_reason, now()));
-    publish({task_id, std::nullopt, false});
+    m_writes.submit(
+        {fmt::format("record task {} as stopping", task_id),
+         [this, task_id, reason = task->final_reason] {
+           return m_store.mark_task_state(task_id, TaskState::stopping, reason, now());
+         },
+         [this, task_id] {
+           publish({task_id, std::nullopt, false});
+         },
+         [task_id](const Error& e) { spdlog::error("task {}: {}", task_id, e.message); }});
   }
   return stopped;
 }

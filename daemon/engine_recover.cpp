@@ -1,6 +1,7 @@
 // Engine::recover(): what a daemon does before serving, after a clean restart or a crash.
 
 #include "daemon/engine.h"
+#include "daemon/execution_dir.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -47,16 +48,46 @@ Result<void> Engine::recover() {
   std::int64_t reattached = 0;
   std::int64_t lost = 0;
   std::int64_t requeued = 0;
+  std::int64_t recorded = 0;
   for (const auto& execution : VHTASK_TRY(m_store.live_executions())) {
     const std::string dir = m_settings.executions_dir + "/" + std::to_string(execution.id);
     const Slot slot = execution.slot.value_or(0);
     ActiveTask* task = find_active(execution.task_id);
+    // The outcome on disk is the truth, whatever the task's row says: an execution whose
+    // status.json is there is recorded from it, never as crashed.
+    const auto record_from_disk = [&]() -> Result<bool> {
+      auto outcome = read_status_json(dir);
+      if (!outcome) {
+        return false;
+      }
+      m_metadata.drain_now(execution.id, dir);
+      VHTASK_TRY(m_store.finish_execution(execution.id, *outcome));
+      if (task != nullptr &&
+          (outcome->state == ExecutionState::error || outcome->state == ExecutionState::crashed)) {
+        task->any_failed = true;
+      }
+      ++recorded;
+      return true;
+    };
+    if (task == nullptr) {
+      // Its task is no longer active (its end was recorded although this row was not): nothing
+      // runs it any more, but its supervisor may have recorded how it ended.
+      if (VHTASK_TRY(record_from_disk())) {
+        continue;
+      }
+    }
     auto known = task != nullptr ? m_runner.reattach(execution.id, dir) : Result<bool>(false);
-    if (known && *known && m_scheduler.adopt(execution.task_id, slot)) {
-      m_running[execution.id] = Running{execution.task_id, slot};
-      m_metadata.follow(execution.id, dir);
-      ++reattached;
-      continue;
+    if (known && *known) {
+      if (m_scheduler.adopt(execution.task_id, slot)) {
+        m_running[execution.id] = Running{execution.task_id, slot};
+        m_metadata.follow(execution.id, dir);
+        ++reattached;
+        continue;
+      }
+      spdlog::warn("execution {}: slot {} cannot be adopted", execution.id, slot);
+    }
+    if (VHTASK_TRY(record_from_disk())) {
+      continue;  // it ended just now, or its slot could not be adopted
     }
     // The runner opens supervisor.log just before spawning: without it, the command never ran
     // and can start again as the same attempt, instead of being lost.
@@ -115,11 +146,11 @@ Result<void> Engine::recover() {
     (void)m_scheduler.stop_task(id);  // forgets the idle task
     finish_task(m_active.at(id));
   }
-  if (!m_active.empty() || reattached + lost + requeued > 0) {
+  if (!m_active.empty() || reattached + lost + requeued + recorded > 0) {
     spdlog::info(
-        "recovered: {} tasks resumed, {} executions reattached, {} never launched and "
-        "queued again, {} lost",
-        m_active.size(), reattached, requeued, lost);
+        "recovered: {} tasks resumed, {} executions reattached, {} recorded from their "
+        "status.json, {} never launched and queued again, {} lost",
+        m_active.size(), reattached, recorded, requeued, lost);
   }
   pump();
   return {};

@@ -60,6 +60,9 @@ struct LaunchSpec {
 //   stopped:  a stop was requested (whatever the exit status was).
 //   crashed:  the supervisor died without recording an outcome, or the command could not be
 //             started at all (reason says why).
+//   queued:   the command was not started for a reason that passes (no space in the log dir
+//             for its outcome); the engine starts the execution again later, same attempt. Not
+//             an outcome to record.
 using RunOutcome = ExecutionOutcome;
 
 class ProcessRunner {

@@ -101,6 +101,32 @@ Slot Scheduler::take_slot(TaskId task) {
   return static_cast<Slot>(m_slot_owner.size() - 1);
 }
 
+Result<void> Scheduler::give_back(const Start& start, bool fresh) {
+  auto* queue = find(start.task_id);
+  if (queue == nullptr) {
+    return Error::invalid_argument(fmt::format("task {} is not scheduled", start.task_id));
+  }
+  if (fresh && start.idx != queue->next_index - 1) {
+    return Error::invalid_argument(
+        fmt::format("task {}: index {} is not the last one handed out", start.task_id, start.idx));
+  }
+  // Queued again first, so freeing the slot cannot drain the task.
+  if (fresh) {
+    --queue->next_index;
+  } else {
+    queue->reruns.push_front({start.idx, start.attempt});
+  }
+  if (auto freed = finished(start.task_id, start.slot); !freed) {
+    if (fresh) {
+      ++queue->next_index;
+    } else {
+      queue->reruns.pop_front();
+    }
+    return freed.error();
+  }
+  return {};
+}
+
 Result<Scheduler::TaskProgress> Scheduler::finished(TaskId task, Slot slot) {
   auto* queue = find(task);
   const auto index = static_cast<std::size_t>(slot);

@@ -74,6 +74,12 @@ public:
   // The next execution to start, or nullopt if nothing may start now. Marks it running.
   std::optional<Start> next();
 
+  // Undoes next() for `start` (it could not be recorded, or must wait): its slot is freed and it
+  // goes back to the front of its task's queue, so the next next() offers it again. fresh: it
+  // was a fresh index (it must be the last one handed out); otherwise it returns as a rerun of
+  // (idx, attempt). Fails if the task is unknown or does not hold the slot.
+  Result<void> give_back(const Start& start, bool fresh);
+
   // An execution of `task` holding `slot` ended: frees the slot. Fails if the task does not hold
   // that slot.
   Result<TaskProgress> finished(TaskId task, Slot slot);

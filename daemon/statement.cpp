@@ -11,8 +11,9 @@ Error sqlite_error(sqlite3* db, std::string_view context) {
   if (db == nullptr) {
     return Error::db(fmt::format("{}: out of memory", context));
   }
-  return Error::db(fmt::format("{}: {} (SQLite code {})", context, sqlite3_errmsg(db),
-                               sqlite3_extended_errcode(db)));
+  const int code = sqlite3_extended_errcode(db);
+  return Error::db(fmt::format("{}: {} (SQLite code {})", context, sqlite3_errmsg(db), code))
+      .with_cause(code);
 }
 
 Result<void> exec_sql(sqlite3* db, std::string_view sql) {
@@ -23,7 +24,8 @@ Result<void> exec_sql(sqlite3* db, std::string_view sql) {
     std::string detail = message != nullptr ? message : sqlite3_errmsg(db);
     sqlite3_free(message);
     const auto first_line = text.substr(0, text.find('\n'));
-    return Error::db(fmt::format("SQL failed ({}): {}", first_line, detail));
+    return Error::db(fmt::format("SQL failed ({}): {}", first_line, detail))
+        .with_cause(sqlite3_extended_errcode(db));
   }
   return {};
 }
@@ -95,6 +97,10 @@ Result<void> Statement::run() {
   while (VHTASK_TRY(step())) {
   }
   return {};
+}
+
+bool Statement::read_only() const {
+  return sqlite3_stmt_readonly(m_stmt) != 0;
 }
 
 void Statement::reset() {

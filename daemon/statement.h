@@ -68,6 +68,8 @@ public:
   Result<void> run();
   // Rewinds the statement and clears its bindings so it can be reused.
   void reset();
+  // True if the statement makes no direct change to the database (sqlite3_stmt_readonly).
+  bool read_only() const;
 
   // Column accessors for the current row; columns are 0-based. NULL reads as 0 / "".
   std::int64_t column_int64(int column) const;

@@ -17,9 +17,13 @@ namespace vhtask::daemon {
 
 namespace {
 
-// How long a statement waits for another connection's lock (a `sqlite3` shell, a second
-// reader) before failing with SQLITE_BUSY.
+// How long opening the database (migrations) waits for another connection's lock (a `sqlite3`
+// shell) before failing with SQLITE_BUSY.
 constexpr int k_busy_timeout_ms = 5000;
+// The same once the daemon serves: a write that finds the database locked fails quickly and the
+// Engine retries it with backoff (daemon/pending_writes.h), so the event loop never blocks
+// long. Readers are not affected: in WAL mode they read while another process writes.
+constexpr int k_serving_busy_timeout_ms = 100;
 
 Result<void> enable_wal(sqlite3* db, const std::string& path) {
   auto stmt = VHTASK_TRY(Statement::prepare(db, "PRAGMA journal_mode = WAL"));
@@ -97,6 +101,7 @@ Result<Store> Store::open(const std::string& path) {
   if (!version) {
     return explain(version.error());
   }
+  sqlite3_busy_timeout(raw, k_serving_busy_timeout_ms);
   return Store(std::move(db), path, *version);
 }
 
@@ -113,7 +118,18 @@ Result<StatementLease> Store::cached(std::string_view sql) {
     auto stmt = VHTASK_TRY(Statement::prepare(m_db.get(), sql));
     found = m_statements.emplace(std::string(sql), std::move(stmt)).first;
   }
+  if (m_fault_hook && !found->second.read_only()) {
+    if (const int code = m_fault_hook(sql); code != SQLITE_OK) {
+      return Error::db(fmt::format("running `{}`: {} (SQLite code {}, injected)", sql,
+                                   sqlite3_errstr(code), code))
+          .with_cause(code);
+    }
+  }
   return StatementLease(found->second);
+}
+
+void Store::set_fault_hook(FaultHook hook) {
+  m_fault_hook = std::move(hook);
 }
 
 Result<void> Store::expect_one_change(std::string_view what) {

@@ -47,6 +47,13 @@ public:
   // PRAGMA integrity_check: Error::db listing the problems unless the file is intact.
   Result<void> integrity_check();
 
+  // Fault injection for tests: before each statement that writes, the hook gets its SQL and
+  // returns SQLITE_OK or the SQLite result code the statement fails with instead (the error is
+  // what SQLite would report: Error::db with that code as its cause). Reads are never failed.
+  // Null (the default): no injection.
+  using FaultHook = std::function<int(std::string_view sql)>;
+  void set_fault_hook(FaultHook hook);
+
   // ---- tasks
   // Records a new task (state running, next_index 0) and returns its row.
   Result<TaskRecord> create_task(const NewTask& task, Timestamp now);
@@ -158,6 +165,7 @@ private:
   std::string m_path;
   int m_schema_version = 0;
   ExecutionId m_reserved_ids = 0;  // reserve_execution_ids
+  FaultHook m_fault_hook;
 };
 
 }  // namespace vhtask::daemon

@@ -4,6 +4,7 @@
 #include "daemon/execution_files.h"
 #include "daemon/proc_identity.h"
 #include "daemon/spawn_supervisor.h"
+#include "daemon/supervisor.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -252,6 +253,11 @@ void SupervisedRunner::on_supervisor_exit(ExecutionId id) {
   RunOutcome outcome;
   if (auto status = read_status_json(exec_dir)) {
     outcome = std::move(*status);
+  } else if (reaped && info.si_code == CLD_EXITED && info.si_status == k_supervise_exit_no_space) {
+    // It found no room for the outcome and did not start the command: it runs again later.
+    outcome.state = ExecutionState::queued;
+    outcome.reason = "not started: no space left for its outcome; " + supervisor_log_tail(exec_dir);
+    outcome.finished_at = std::chrono::system_clock::now();
   } else {
     kill_orphaned_child(exec_dir);
     std::string reason = "supervisor (pid " + std::to_string(pid) + ") ended without an outcome";

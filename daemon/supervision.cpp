@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -28,6 +29,10 @@ constexpr int k_exit_failure = 1;
 constexpr milliseconds k_group_reap_limit{2'000};
 constexpr const char* k_log_failed_reason =
     "log file could not be written: file size limit or disk full";
+constexpr const char* k_disk_full_reason =
+    "disk full: no space left on the log dir, so its output may be incomplete";
+// Bytes reserved for status.json: a JSON object of a few fields (a long reason still fits).
+constexpr std::size_t k_status_reserve = 16 * 1024;
 
 // "5s", "0.25s": how limits appear in reasons.
 std::string format_seconds(milliseconds ms) {
@@ -64,6 +69,16 @@ int Supervision::run(const ChildSpec& spec) {
   // Orphaned grandchildren become our children, so we can reap them and know they are gone.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+  // The outcome's blocks, taken before the command can fill the disk.
+  const std::string reserved_name = std::string(execution_files::k_status_json) + ".tmp";
+  int reserved_fd = -1;
+  if (auto reserved = reserve_file(m_dir_fd, reserved_name, k_status_reserve); reserved) {
+    reserved_fd = *reserved;
+  } else if (reserved.error().cause == ENOSPC || reserved.error().cause == EDQUOT) {
+    std::fprintf(stderr, "vhtask-supervise: %s; the command was not started\n",
+                 reserved.error().message.c_str());
+    return k_supervise_exit_no_space;
+  }
   StatusRecord status;
   status.started_at = utc_now_iso();
   m_started = Clock::now();
@@ -103,11 +118,21 @@ int Supervision::run(const ChildSpec& spec) {
     if (!status.reason && log_write_failed(status)) {
       status.reason = k_log_failed_reason;
     }
+    if (!status.reason && disk_full()) {
+      status.reason = k_disk_full_reason;  // an `error`, with the command's true exit status
+    }
   }
   status.finished_at = utc_now_iso();
-  if (const auto written =
-          write_file_atomically(m_dir_fd, execution_files::k_status_json, to_json(status));
-      !written) {
+  const std::string text = to_json(status);
+  const auto written = reserved_fd >= 0 && text.size() <= k_status_reserve
+                           ? write_reserved(reserved_fd, m_dir_fd, reserved_name,
+                                            execution_files::k_status_json, text)
+                           : write_file_atomically(m_dir_fd, execution_files::k_status_json, text);
+  if (reserved_fd >= 0 && text.size() > k_status_reserve) {
+    close(reserved_fd);
+    unlinkat(m_dir_fd, reserved_name.c_str(), 0);
+  }
+  if (!written) {
     std::fprintf(stderr, "vhtask-supervise: %s\n", written.error().message.c_str());
     return k_exit_failure;
   }
@@ -273,6 +298,10 @@ bool Supervision::log_write_failed(const StatusRecord& status) const {
       limit.rlim_cur != RLIM_INFINITY && static_cast<rlim_t>(st.st_size) >= limit.rlim_cur) {
     return true;
   }
+  return disk_full();
+}
+
+bool Supervision::disk_full() const {
   struct statvfs fs {};
   if (fstatvfs(m_log_fd, &fs) == 0) {
     return (geteuid() == 0 ? fs.f_bfree : fs.f_bavail) == 0;

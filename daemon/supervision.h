@@ -49,6 +49,8 @@ private:
   int finish_child();
   void reap_group();
   bool log_write_failed(const StatusRecord& status) const;
+  // The log's filesystem has no free block left.
+  bool disk_full() const;
 
   // Constant after construction.
   const SuperviseOptions& m_options;

@@ -13,7 +13,10 @@
 //   4. kills what is left of the child's process group, writes EXEC_DIR/status.json and exits 0.
 //
 // It exits non-zero only when it could not do its job (bad arguments, unusable EXEC_DIR); then
-// there is no status.json and a message is on its stderr. Files and fields:
+// there is no status.json and a message is on its stderr. Before starting the command it reserves
+// the blocks of its status.json, so the outcome can be written even after the command filled the
+// disk; when even that reservation finds no space it starts nothing and exits
+// k_supervise_exit_no_space (the daemon starts the execution again later). Files and fields:
 // schema/execution-dir.md.
 //
 // Plain POSIX, no Asio, single-threaded: the whole program is supervise_main() on the main
@@ -40,6 +43,10 @@ struct SuperviseOptions {
   std::optional<std::chrono::milliseconds> no_output_timeout;
   std::chrono::milliseconds grace{10'000};
 };
+
+// The exit status of a vhtask-supervise that found no space to record an outcome, so did not
+// start the command (EX_TEMPFAIL).
+inline constexpr int k_supervise_exit_no_space = 75;
 
 // Parses argv[1..]; Error::invalid_argument names the bad option.
 Result<SuperviseOptions> parse_supervise_args(const std::vector<std::string>& args);

@@ -25,7 +25,8 @@ Result<void> write_all(int fd, const std::string& text) {
       if (errno == EINTR) {
         continue;
       }
-      return fail(Error::io(std::strerror(errno)));
+      const int saved = errno;
+      return fail(Error::io(std::strerror(saved)).with_cause(saved));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -130,6 +131,56 @@ Result<void> write_file_atomically(int dir_fd, const std::string& name, const st
     const int saved = errno;
     unlinkat(dir_fd, tmp.c_str(), 0);
     return fail(Error::io("cannot rename " + tmp + " to " + name + ": " + std::strerror(saved)));
+  }
+  return {};
+}
+
+Result<int> reserve_file(int dir_fd, const std::string& name, std::size_t size) {
+  const int fd = openat(dir_fd, name.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int saved = errno;
+    return fail(Error::io("cannot create " + name + ": " + std::strerror(saved)).with_cause(saved));
+  }
+  int rc = posix_fallocate(fd, 0, static_cast<off_t>(size));
+  if (rc == EOPNOTSUPP || rc == EINVAL) {
+    // No fallocate on this filesystem: zeros written allocate the blocks just as well.
+    const std::string zeros(size, '\0');
+    auto written = write_all(fd, zeros);
+    rc = written ? 0 : written.error().cause;
+  }
+  if (rc != 0) {
+    close(fd);
+    unlinkat(dir_fd, name.c_str(), 0);
+    return fail(Error::io("cannot reserve " + name + ": " + std::strerror(rc)).with_cause(rc));
+  }
+  return fd;
+}
+
+Result<void> write_reserved(int fd, int dir_fd, const std::string& reserved_name,
+                            const std::string& name, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = pwrite(fd, text.data() + done, text.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int saved = errno;
+      close(fd);
+      return fail(Error::io("cannot write " + reserved_name + ": " + std::strerror(saved)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (ftruncate(fd, static_cast<off_t>(text.size())) != 0) {
+    const int saved = errno;
+    close(fd);
+    return fail(Error::io("cannot truncate " + reserved_name + ": " + std::strerror(saved)));
+  }
+  close(fd);
+  if (renameat(dir_fd, reserved_name.c_str(), dir_fd, name.c_str()) != 0) {
+    const int saved = errno;
+    return fail(
+        Error::io("cannot rename " + reserved_name + " to " + name + ": " + std::strerror(saved)));
   }
   return {};
 }

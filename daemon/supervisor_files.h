@@ -52,4 +52,15 @@ Result<std::string> read_file_at(int dir_fd, const std::string& name);
 Result<void> write_file_atomically(int dir_fd, const std::string& name, const std::string& text,
                                    mode_t mode = 0600);
 
+// Creates dir_fd/name (mode 0600) with `size` bytes allocated on disk, for an outcome that must
+// be writable later even when the disk is full. Returns its fd (close-on-exec); Error::io with
+// the errno as its cause otherwise (ENOSPC or EDQUOT: no room).
+Result<int> reserve_file(int dir_fd, const std::string& name, std::size_t size);
+
+// Writes `text` into a file reserved by reserve_file (at offset 0: within its allocated blocks
+// when it fits), truncates it to that length, closes `fd` and renames dir_fd/reserved_name to
+// dir_fd/name: the same atomic appearance as write_file_atomically. Error::io names the file.
+Result<void> write_reserved(int fd, int dir_fd, const std::string& reserved_name,
+                            const std::string& name, const std::string& text);
+
 }  // namespace vhtask::daemon

@@ -62,6 +62,17 @@ Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
                              {"total", page.total}};
 }
 
+// The daemon-wide `stalled` member: why nothing new starts, or null.
+boost::json::value stall_view(const Engine& engine) {
+  const auto stall = engine.stall();
+  if (!stall) {
+    return nullptr;
+  }
+  return boost::json::object{{"reason", stall->reason},
+                             {"since", format_timestamp(stall->since)},
+                             {"pending_writes", stall->pending_writes}};
+}
+
 Result<boost::json::object> snapshot(const CommandContext& ctx, const StatusQuery& q) {
   Store& store = ctx.engine.store();
   auto view = VHTASK_TRY(q.task ? one_task(store, q) : task_list(store, q.limit.value_or(20)));
@@ -72,6 +83,7 @@ Result<boost::json::object> snapshot(const CommandContext& ctx, const StatusQuer
     }
     view["warnings"] = std::move(warnings);
   }
+  view["stalled"] = stall_view(ctx.engine);
   return view;
 }
 

@@ -287,5 +287,28 @@ TEST(SchedulerTest, AMillionExecutionTaskUsesConstantMemory) {
   EXPECT_FALSE(scheduler.has_task(1));
 }
 
+TEST(SchedulerTest, GiveBackOffersTheSameStartAgainWithoutDrainingTheTask) {
+  Scheduler scheduler(2);
+  ASSERT_TRUE(scheduler.add_task(1, 2, std::nullopt));
+  const auto first = scheduler.next();
+  const auto last = scheduler.next();
+  ASSERT_TRUE(first && last);
+  // The last index handed out, when nothing else is queued: the task must not be forgotten.
+  ASSERT_TRUE(scheduler.give_back(*last, true));
+  EXPECT_TRUE(scheduler.has_task(1));
+  EXPECT_EQ(scheduler.queued_count(1), 1);
+  EXPECT_EQ(scheduler.running_count(), 1u);
+  EXPECT_EQ(scheduler.next(), last);
+  // Not the last fresh one: refused, nothing changes.
+  EXPECT_FALSE(scheduler.give_back(*first, true));
+  EXPECT_EQ(scheduler.running_count(), 2u);
+  // As a rerun of its index (an execution that must start again, same attempt).
+  ASSERT_TRUE(scheduler.give_back(*first, false));
+  EXPECT_EQ(scheduler.next(), (Scheduler::Start{1, 0, 1, 0}));
+  // A slot the task does not hold: refused, and the queue is as it was.
+  EXPECT_FALSE(scheduler.give_back(Scheduler::Start{1, 0, 1, 7}, false));
+  EXPECT_EQ(scheduler.queued_count(1), 0);
+}
+
 }  // namespace
 }  // namespace vhtask::daemon

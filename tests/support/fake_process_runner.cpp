@@ -1,0 +1,64 @@
+#include "tests/support/fake_process_runner.h"
+
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+
+namespace vhtask::test {
+
+Result<std::int64_t> FakeProcessRunner::start(const daemon::LaunchSpec& spec) {
+  if (fail_next_start) {
+    Error error = std::move(*fail_next_start);
+    fail_next_start.reset();
+    return error;
+  }
+  if (m_live.contains(spec.id)) {
+    return Error::invalid_argument("execution " + std::to_string(spec.id) + " is already running");
+  }
+  m_live[spec.id] = spec;
+  m_started.push_back(spec);
+  return m_next_pid++;
+}
+
+Result<void> FakeProcessRunner::stop(daemon::ExecutionId id) {
+  if (!m_live.contains(id)) {
+    return Error::not_found("execution " + std::to_string(id) + " is not running");
+  }
+  daemon::RunOutcome outcome;
+  outcome.state = daemon::ExecutionState::stopped;
+  outcome.signal = 15;
+  outcome.finished_at = std::chrono::system_clock::now();
+  finish(id, outcome);
+  return {};
+}
+
+Result<bool> FakeProcessRunner::reattach(daemon::ExecutionId id, const std::string& exec_dir) {
+  if (reattach_result) {
+    daemon::LaunchSpec spec;
+    spec.id = id;
+    spec.exec_dir = exec_dir;
+    m_live[id] = spec;
+  }
+  return reattach_result;
+}
+
+void FakeProcessRunner::finish(daemon::ExecutionId id, daemon::RunOutcome outcome) {
+  if (m_live.erase(id) == 0) {
+    return;
+  }
+  boost::asio::post(m_io, [this, id, outcome = std::move(outcome)]() mutable {
+    if (m_on_exit) {
+      m_on_exit(id, std::move(outcome));
+    }
+  });
+}
+
+void FakeProcessRunner::exit(daemon::ExecutionId id, int code) {
+  daemon::RunOutcome outcome;
+  outcome.state = code == 0 ? daemon::ExecutionState::complete : daemon::ExecutionState::error;
+  outcome.exit_code = code;
+  outcome.finished_at = std::chrono::system_clock::now();
+  finish(id, outcome);
+}
+
+}  // namespace vhtask::test
