@@ -162,6 +162,25 @@ TEST_F(CommandsTest, StatusWithoutATaskListsRecentTasks) {
   EXPECT_FALSE(m_server.last_params("status").contains("task"));
 }
 
+TEST_F(CommandsTest, StatusSaysWhyTheDaemonIsStalled) {
+  reply_result("status", {{"tasks", boost::json::array{boost::json::parse(k_task)}},
+                          {"stalled",
+                           {{"reason", "database is locked by another process"},
+                            {"since", "2026-12-03T00:00:00.000Z"},
+                            {"pending_writes", 3}}}});
+  const auto ran = run_client({"status"});
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out.rfind("Stalled since 2026-12-03T00:00:00.000Z: database is locked by another "
+                          "process (3 writes waiting). Nothing new starts until it passes; "
+                          "vhtaskd retries by itself.\n",
+                          0),
+            0u)
+      << ran.out;
+  reply_result("status", {{"tasks", boost::json::array{}}, {"stalled", nullptr}});
+  const auto normal = run_client({"status"});
+  EXPECT_EQ(normal.out.find("Stalled"), std::string::npos) << normal.out;
+}
+
 TEST_F(CommandsTest, NotFoundIsExit2WithAHint) {
   on("show", [](const json_rpc::Request& r) {
     return std::vector<std::string>{
