@@ -38,6 +38,14 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
   std::string wanted_step = step_name;
   if (!task_name.empty()) {
     const common::TaskSpec* task = search.config.config.find_task(task_name);
+    if (const auto* skipped = search.config.config.find_skipped_task(task_name);
+        task == nullptr && skipped != nullptr) {
+      std::cerr << "vhtask: " << skipped->mark.to_string() << ": task '" << task_name
+                << "' is of type " << skipped->type
+                << ", which vhtask cannot run (it runs grid_search, random_search, "
+                   "manual_search and bayesian_tpe tasks)\n";
+      return std::nullopt;
+    }
     if (task == nullptr) {
       std::cerr << "vhtask: " << config_file << ": no task '" << task_name << "'\n";
       return std::nullopt;
@@ -55,7 +63,7 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
       return std::nullopt;
     }
     auto grid = common::load_task_spec(*text, grid_file);
-    std::cerr << grid.diagnostics.to_string();
+    std::cerr << grid.diagnostics.to_string(common::Diagnostic::Severity::warning);
     if (grid.diagnostics.has_errors()) {
       return std::nullopt;
     }
