@@ -1,5 +1,6 @@
 #include "common/config_loader.h"
 
+#include "common/other_items.h"
 #include "common/step_loader.h"
 #include "common/task_spec_loader.h"
 #include "common/yaml_reader.h"
@@ -38,31 +39,6 @@ std::string item_keys(const std::vector<Field>& fields) {
     out += (out.empty() ? "" : ", ") + std::string(f.key);
   }
   return out.empty() ? "none" : out;
-}
-
-// A `- deployment:` item is not run; only the reference's own lint is repeated: a warning when
-// `defaults.target` is not set (it is needed for deployment auto-creation).
-void check_deployment(YamlReader& r, const YamlNode& node) {
-  std::string name;
-  bool has_target = false;
-  if (node.is_map()) {
-    for (const Field& f : r.fields(node)) {
-      if (f.key == "name" && f.value->is_scalar()) {
-        name = r.string(f).value_or("");
-      } else if (f.key == "defaults" && f.value->is_map()) {
-        for (const Field& d : r.fields(*f.value)) {
-          has_target = has_target || (d.key == "target" && !d.value->is_null() &&
-                                      !(d.value->is_scalar() && d.value->text.empty()));
-        }
-      }
-    }
-  }
-  r.info(r.mark(node), "deployment '" + name + "' is not run by vhtask; skipped");
-  if (!has_target) {
-    r.warning(r.mark(node), "deployment '" + name +
-                                "' has no defaults.target set, which is required for deployment "
-                                "auto-creation");
-  }
 }
 
 void read_items(YamlReader& r, const YamlNode& root, Config& config) {
@@ -111,6 +87,9 @@ void read_items(YamlReader& r, const YamlNode& root, Config& config) {
       }
     } else if (f.key == "deployment") {
       check_deployment(r, *f.value);
+    } else if (f.key == "endpoint") {
+      check_endpoint(r, *f.value);
+      r.info(r.mark(*f.key_node), "`endpoint` items are not run by vhtask; skipped");
     } else {
       r.info(r.mark(*f.key_node),
              "`" + std::string(f.key) + "` items are not run by vhtask; skipped");

@@ -1,6 +1,7 @@
 #include "common/parameter_loader.h"
 
 #include "common/parameter_values.h"
+#include "common/yaml_resolver.h"
 
 #include <algorithm>
 #include <cctype>
@@ -139,6 +140,23 @@ void check_default(YamlReader& r, Parameter& p, const Field& f) {
   if (!python_truthy(*p.default_value)) {
     return;
   }
+  if (p.type == ParameterType::string) {
+    // PyYAML reads an unquoted date as a date, which the reference's lint reports.
+    const YamlNode& node = *f.value;
+    std::vector<const YamlNode*> scalars;
+    if (node.is_scalar()) {
+      scalars.push_back(&node);
+    } else if (node.is_sequence()) {
+      scalars.assign(node.children.begin(), node.children.end());
+    }
+    for (const YamlNode* s : scalars) {
+      if (s->is_plain() && yaml11::matches_timestamp(s->text)) {
+        r.warning(r.mark(*s), "default " + s->text +
+                                  " is not a string: YAML reads it as a date (quote it to keep "
+                                  "it exactly as written)");
+      }
+    }
+  }
   const ValueList items =
       p.default_value->is_list() ? p.default_value->as_list() : ValueList{*p.default_value};
   for (const Value& item : items) {
@@ -151,7 +169,8 @@ void check_default(YamlReader& r, Parameter& p, const Field& f) {
     }
     if (p.type == ParameterType::flag) {
       if (!item.is_bool()) {
-        r.warning(r.mark(f), "default " + shown + " is not among the choices allowed ([True, False])");
+        r.warning(r.mark(f),
+                  "default " + shown + " is not among the choices allowed ([True, False])");
         p.default_value.reset();
         return;
       }
@@ -170,23 +189,23 @@ void check_default(YamlReader& r, Parameter& p, const Field& f) {
     }
     if (!typed) {
       r.warning(r.mark(f),
-              "default " + shown +
-                  (p.type == ParameterType::integer ? " is not an integer"
-                                                    : " is not a floating-point number"));
+                "default " + shown +
+                    (p.type == ParameterType::integer ? " is not an integer"
+                                                      : " is not a floating-point number"));
       continue;
     }
     if (typed->is_number() && p.min && typed->to_double() < p.min->to_double()) {
       r.warning(r.mark(f), "default " + shown + " is less than the minimum allowed (" +
-                             p.min->to_python_str() + ")");
+                               p.min->to_python_str() + ")");
     }
     if (typed->is_number() && p.max && typed->to_double() > p.max->to_double()) {
       r.warning(r.mark(f), "default " + shown + " is greater than the maximum allowed (" +
-                             p.max->to_python_str() + ")");
+                               p.max->to_python_str() + ")");
     }
     if (p.choices && std::none_of(p.choices->begin(), p.choices->end(),
                                   [&](const Value& c) { return c.python_equals(item); })) {
       r.warning(r.mark(f), "default " + shown + " is not among the choices allowed (" +
-                             Value(*p.choices).to_python_str() + ")");
+                               Value(*p.choices).to_python_str() + ")");
     }
   }
 }

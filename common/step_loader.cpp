@@ -1,6 +1,7 @@
 #include "common/step_loader.h"
 
 #include "common/duration.h"
+#include "common/other_items.h"
 #include "common/parameter_loader.h"
 #include "common/stop_condition.h"
 
@@ -158,14 +159,17 @@ void check_inputs(YamlReader& r, const Field& f) {
       continue;
     }
     const std::vector<Field> fields = r.fields(*item);
-    r.reject_unknown(fields,
-                     {"name", "default", "description", "download", "filename", "keep-directories",
-                      "optional"},
-                     "an input");
+    r.reject_unknown(
+        fields,
+        {"name", "default", "description", "download", "filename", "keep-directories", "optional"},
+        "an input");
     std::string name;
     for (const Field& g : fields) {
       if (g.key == "name") {
         name = r.string(g).value_or("");
+        if (name.size() > 64) {
+          r.error(r.mark(g), "input name '" + name + "' is longer than 64 characters");
+        }
       } else if (g.key == "description" || g.key == "filename") {
         r.string(g);
       } else if (g.key == "optional") {
@@ -190,8 +194,7 @@ void check_inputs(YamlReader& r, const Field& f) {
       for (const std::string& url : urls) {
         if (const std::string scheme = unfetchable_scheme(url); !scheme.empty()) {
           r.note(r.mark(g), "input '" + name + "': vhtask cannot fetch " + scheme +
-                                ":// URLs; give --input " + name +
-                                "=PATH_OR_URL when starting");
+                                ":// URLs; give --input " + name + "=PATH_OR_URL when starting");
         }
       }
     }
@@ -203,11 +206,14 @@ void check_informational(YamlReader& r, const Field& f) {
   const std::string_view k = f.key;
   if (k == "environment" || k == "icon" || k == "category" || k == "runtime-config-preset" ||
       k == "upload-store") {
-    r.string(f);
+    const auto text = r.string(f);
+    if (k == "upload-store" && text && text->size() > 64) {
+      r.error(r.mark(f), "`upload-store` is longer than 64 characters");
+    }
   } else if (k == "cache-volumes" || k == "environment-variable-groups") {
     r.string_list(f);
   } else if (k == "resources") {
-    r.expect_map(f);
+    check_resources(r, f, false);
   } else if (k == "inputs" && r.expect_list(f)) {
     check_inputs(r, f);
   } else if ((k == "outputs" || k == "mounts") && r.expect_list(f)) {

@@ -35,7 +35,9 @@ TEST(ConfigLoaderDiagnostics, ReportsEachProblemWithItsPosition) {
       {"pipeline_endpoint", k_step + R"(- pipeline:
     name: p
 - endpoint:
-    name: e
+    name: server
+    image: python:3.12
+    server-command: python serve.py
 )",
        ""},
       {"pass_true_non_flag", k_step + R"(    parameters:
@@ -356,6 +358,25 @@ t.yaml:6:5: error: task is missing `step`
         rules: {min: 0.001, max: 0.1, base: 10, distribution: loguniform, numberify: true}
 )",
        ""},
+      {"endpoint_schema", k_step + R"(- endpoint:
+    name: Server_1
+    image: python:3.12
+    port: 80
+    wsgi: app:app
+    server-command: python serve.py
+)",
+       R"(t.yaml:6:11: error: endpoint name 'Server_1' must be lowercase, start with a letter and hold only letters, digits and dashes
+t.yaml:8:11: error: endpoint `port` must be within 1025..65535
+t.yaml:6:5: error: an endpoint needs exactly one of `server-command` and `wsgi`
+)"},
+      {"string_default_read_as_a_date", k_step + R"(    parameters:
+      - name: since
+        default: 2020-09-02
+      - name: until
+        default: "2020-09-03"
+)",
+       R"(t.yaml:7:18: warning: default 2020-09-02 is not a string: YAML reads it as a date (quote it to keep it exactly as written)
+)"},
       {"unknown_item_is_a_warning", k_step + R"(- stage:
     name: x
 )",
