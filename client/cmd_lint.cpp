@@ -1,4 +1,7 @@
-// `vhtask lint [-f FILE]`: every problem in a valohai.yaml, as FILE:LINE:COL: error|warning: MSG.
+// `vhtask lint [-f FILE] [--verbose]`: every problem in a valohai.yaml, as
+// FILE:LINE:COL: error|warning|note: MSG. Exit 2 with errors, 1 with warnings only (the
+// reference's verdict); notes (vhtask-only advice) keep the status; --verbose adds `info` lines
+// (items vhtask skips).
 
 #include "client/commands.h"
 #include "common/config_loader.h"
@@ -12,6 +15,7 @@ namespace {
 
 struct LintOptions {
   std::string file = "valohai.yaml";
+  bool verbose = false;
 };
 
 int run_lint(const LintOptions& opts) {
@@ -20,7 +24,8 @@ int run_lint(const LintOptions& opts) {
     std::cerr << "vhtask: " << loaded.error().message << "\n";
     return k_exit_usage;
   }
-  std::cout << loaded->diagnostics.to_string();
+  std::cout << loaded->diagnostics.to_string(opts.verbose ? common::Diagnostic::Severity::info
+                                                          : common::Diagnostic::Severity::note);
   if (loaded->diagnostics.has_errors()) {
     return k_exit_usage;
   }
@@ -34,6 +39,8 @@ void register_lint(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "lint", "Check a valohai.yaml; exit 0 when clean, 1 with warnings only, 2 with errors");
   cmd->add_option("-f,--file", opts->file, "The valohai.yaml to check")->capture_default_str();
+  cmd->add_flag("-v,--verbose", opts->verbose,
+                "Also list the items vhtask skips (pipelines, endpoints, deployments, ...)");
   cmd->callback([opts, &exit_code] { exit_code = run_lint(*opts); });
 }
 

@@ -69,7 +69,8 @@ bool confirm_large_search(std::uint64_t count) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-// Prints every execution: "N executions" then INDEX<TAB>COMMAND lines, or one JSON document
+// Prints every execution: "N executions" then INDEX<TAB>COMMAND lines (a multi-line script's
+// later lines start with a TAB), or one JSON document
 // {"count", "seed", "executions": [{"index", "parameters", "command"}, ...]}, streamed so a
 // million executions never sit in memory. The step is prepared once (CommandRenderer) and each
 // line is written into reused buffers; the JSON is written by hand, byte for byte what
@@ -105,7 +106,15 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
                                  std::to_chars(index_text, index_text + sizeof index_text, i).ptr);
     line.clear();
     if (!json) {
-      line.append(index).append("\t").append(command).append("\n");
+      line.append(index).append("\t");
+      // A list command's script: its later lines indented by a tab under the first.
+      for (const char c : command) {
+        line.push_back(c);
+        if (c == '\n') {
+          line.push_back('\t');
+        }
+      }
+      line.append("\n");
     } else {
       line.append(i == 0 ? "{\"index\":" : ",{\"index\":").append(index).append(",\"parameters\":");
       renderer.append_json_object(line, effective);

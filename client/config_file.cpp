@@ -17,7 +17,9 @@ std::optional<common::LoadedConfig> load_config_or_report(const std::string& pat
     std::cerr << "vhtask: " << escape_controls_keep_newlines(loaded.error().message) << "\n";
     return std::nullopt;
   }
-  std::cerr << escape_controls_keep_newlines(loaded->diagnostics.to_string());
+  // Warnings and errors only: notes are `lint`'s advice, not repeated on every command.
+  std::cerr << escape_controls_keep_newlines(
+      loaded->diagnostics.to_string(common::Diagnostic::Severity::warning));
   if (loaded->diagnostics.has_errors()) {
     return std::nullopt;
   }
@@ -41,7 +43,8 @@ std::optional<ConfigWithText> load_config_text_or_report(const std::string& path
   }
   ConfigWithText result{buffer.str(), {}};
   result.loaded = common::load_config(result.text, path);
-  std::cerr << escape_controls_keep_newlines(result.loaded.diagnostics.to_string());
+  std::cerr << escape_controls_keep_newlines(
+      result.loaded.diagnostics.to_string(common::Diagnostic::Severity::warning));
   if (result.loaded.diagnostics.has_errors()) {
     return std::nullopt;
   }

@@ -39,6 +39,14 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
   std::string wanted_step = step_name;
   if (!task_name.empty()) {
     const common::TaskSpec* task = search.config.config.find_task(task_name);
+    if (const auto* skipped = search.config.config.find_skipped_task(task_name);
+        task == nullptr && skipped != nullptr) {
+      std::cerr << "vhtask: " << escape_controls(skipped->mark.to_string()) << ": task '"
+                << escape_controls(task_name) << "' is of type " << escape_controls(skipped->type)
+                << ", which vhtask cannot run (it runs grid_search, random_search and "
+                   "manual_search tasks)\n";
+      return std::nullopt;
+    }
     if (task == nullptr) {
       std::cerr << "vhtask: " << escape_controls(config_file) << ": no task '"
                 << escape_controls(task_name) << "'\n";
@@ -57,7 +65,8 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
       return std::nullopt;
     }
     auto grid = common::load_task_spec(*text, grid_file);
-    std::cerr << escape_controls_keep_newlines(grid.diagnostics.to_string());
+    std::cerr << escape_controls_keep_newlines(
+        grid.diagnostics.to_string(common::Diagnostic::Severity::warning));
     if (grid.diagnostics.has_errors()) {
       return std::nullopt;
     }

@@ -185,14 +185,13 @@ Result<void> CommandRenderer::render_item(std::string& out, const Item& item,
 }
 
 Result<void> CommandRenderer::render_to(std::string& out, const EffectiveValues& effective) const {
-  // Each item rendered, stripped and, when not empty, joined with " && "; a first item that is
-  // a shebang stays a line of its own.
+  // Each item rendered, stripped and, when not empty, one a line: a list command is one script
+  // (spec 2.3 item 5), so a first item that is a shebang is naturally a line of its own.
   std::size_t emitted = 0;
-  bool shebang = false;
   for (const auto& item : m_items) {
     const std::size_t before = out.size();
-    if (emitted > 0 && !(emitted == 1 && shebang)) {
-      out += " && ";
+    if (emitted > 0) {
+      out += '\n';
     }
     const std::size_t start = out.size();
     VHTASK_TRY(render_item(out, item, effective));
@@ -211,10 +210,6 @@ Result<void> CommandRenderer::render_to(std::string& out, const EffectiveValues&
     out.resize(end);
     if (first > start) {
       out.erase(start, first - start);
-    }
-    if (emitted == 0 && out.compare(start, 2, "#!") == 0) {
-      shebang = true;
-      out += '\n';
     }
     ++emitted;
   }

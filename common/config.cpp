@@ -66,4 +66,8 @@ const TaskSpec* Config::find_task(const std::string& wanted) const {
   return find_by_name(tasks, wanted);
 }
 
+const SkippedTask* Config::find_skipped_task(const std::string& name) const {
+  return find_by_name(skipped_tasks, name);
+}
+
 }  // namespace vhtask::common

@@ -59,6 +59,10 @@ struct Step {
   std::optional<std::string> source_path;
   std::optional<std::int64_t> time_limit_seconds;
   std::optional<std::int64_t> no_output_timeout_seconds;
+  // `stop-condition` as written (checked by the loader with StopCondition::parse, so it parses
+  // whenever the config has no errors) and where its value starts.
+  std::optional<std::string> stop_condition;
+  Mark stop_condition_mark;
   Mark mark;
 
   const Parameter* find_parameter(const std::string& name) const;
@@ -115,6 +119,17 @@ struct TaskSpec {
   std::optional<std::int64_t> execution_batch_size;
   std::optional<bool> reuse_children;
   std::string description;
+  // A type the reference accepts but vhtask does not run ("distributed"); `type` is then left
+  // at its default and the blueprint is not in Config::tasks but in Config::skipped_tasks.
+  std::optional<std::string> unsupported_type;
+  Mark mark;
+};
+
+// A `- task:` blueprint that is valid but not run by vhtask (its type), kept so that
+// `start --task NAME` can say so clearly.
+struct SkippedTask {
+  std::string name;
+  std::string type;
   Mark mark;
 };
 
@@ -123,9 +138,11 @@ struct Config {
   std::string file;  // the path it was read from, for diagnostics
   std::vector<Step> steps;
   std::vector<TaskSpec> tasks;
+  std::vector<SkippedTask> skipped_tasks;  // valid blueprints vhtask does not run
 
   const Step* find_step(const std::string& name) const;
   const TaskSpec* find_task(const std::string& name) const;
+  const SkippedTask* find_skipped_task(const std::string& name) const;
 };
 
 }  // namespace vhtask::common

@@ -1,5 +1,6 @@
 #include "common/config_loader.h"
 
+#include "common/other_items.h"
 #include "common/step_loader.h"
 #include "common/task_spec_loader.h"
 #include "common/yaml_reader.h"
@@ -28,8 +29,16 @@ void add_by_name(YamlReader& r, std::vector<T>& items,
   T& earlier = items[it->second];
   r.warning(item.mark, std::string("duplicate ") + what + " name '" + item.name +
                            "'; this one replaces the one at line " +
-                           std::to_string(earlier.mark.line));
+                           std::to_string(earlier.mark.line) + " (the later one wins)");
   earlier = std::move(item);
+}
+
+std::string item_keys(const std::vector<Field>& fields) {
+  std::string out;
+  for (const Field& f : fields) {
+    out += (out.empty() ? "" : ", ") + std::string(f.key);
+  }
+  return out.empty() ? "none" : out;
 }
 
 void read_items(YamlReader& r, const YamlNode& root, Config& config) {
@@ -44,23 +53,46 @@ void read_items(YamlReader& r, const YamlNode& root, Config& config) {
               "each item must be a mapping such as `- step: {...}`, not " + r.describe(*item));
       continue;
     }
-    for (const Field& f : r.fields(*item)) {
-      if (f.key == "step") {
-        if (auto step = load_step(r, *f.value)) {
-          add_by_name(r, config.steps, steps, std::move(*step), "step");
+    // As the reference: the first known key of the item decides its kind (step, task,
+    // endpoint, pipeline/blueprint, deployment, in that order); the rest are not read.
+    const std::vector<Field> fields = r.fields(*item);
+    const Field* chosen = nullptr;
+    for (const char* kind : {"step", "task", "endpoint", "pipeline", "blueprint", "deployment"}) {
+      for (const Field& f : fields) {
+        if (chosen == nullptr && f.key == kind) {
+          chosen = &f;
         }
-      } else if (f.key == "task") {
-        auto task = read_task_spec(r, *f.value, TaskSpecSource::blueprint);
-        if (task && !task->name.empty()) {
-          add_by_name(r, config.tasks, tasks, std::move(*task), "task");
-        }
-      } else if (f.key == "pipeline" || f.key == "endpoint") {
-        r.warning(r.mark(*f.key_node),
-                  "`" + std::string(f.key) + "` items are not supported by vhtask; ignored");
-      } else {
-        r.error(r.mark(*f.key_node), "unknown item `" + std::string(f.key) +
-                                         "` (expected step, task, pipeline or endpoint)");
       }
+    }
+    if (chosen == nullptr) {
+      // The reference's schema accepts any mapping here, and its parser warns.
+      r.warning(r.mark(*item), "no parser for this item (keys: " + item_keys(fields) +
+                                   "; expected step, task, endpoint, pipeline or deployment)");
+      continue;
+    }
+    const Field& f = *chosen;
+    if (f.key == "step") {
+      if (auto step = load_step(r, *f.value)) {
+        add_by_name(r, config.steps, steps, std::move(*step), "step");
+      }
+    } else if (f.key == "task") {
+      auto task = read_task_spec(r, *f.value, TaskSpecSource::blueprint);
+      if (task && task->unsupported_type) {
+        // Valid, but not a search vhtask runs: skipped; `start --task` on it is the error.
+        r.info(task->mark, "task '" + task->name + "' is of type " + *task->unsupported_type +
+                               "; vhtask skips it");
+        config.skipped_tasks.push_back({task->name, *task->unsupported_type, task->mark});
+      } else if (task && !task->name.empty()) {
+        add_by_name(r, config.tasks, tasks, std::move(*task), "task");
+      }
+    } else if (f.key == "deployment") {
+      check_deployment(r, *f.value);
+    } else if (f.key == "endpoint") {
+      check_endpoint(r, *f.value);
+      r.info(r.mark(*f.key_node), "`endpoint` items are not run by vhtask; skipped");
+    } else {
+      r.info(r.mark(*f.key_node),
+             "`" + std::string(f.key) + "` items are not run by vhtask; skipped");
     }
   }
 }

@@ -16,7 +16,11 @@ std::string Mark::to_string() const {
 }
 
 std::string Diagnostic::to_string() const {
-  return mark.to_string() + (severity == Severity::error ? ": error: " : ": warning: ") + message;
+  const char* label = severity == Severity::error     ? ": error: "
+                      : severity == Severity::warning ? ": warning: "
+                      : severity == Severity::note    ? ": note: "
+                                                      : ": info: ";
+  return mark.to_string() + label + message;
 }
 
 void Diagnostics::error(Mark mark, std::string message) {
@@ -25,6 +29,14 @@ void Diagnostics::error(Mark mark, std::string message) {
 
 void Diagnostics::warning(Mark mark, std::string message) {
   m_items.push_back({Diagnostic::Severity::warning, std::move(mark), std::move(message)});
+}
+
+void Diagnostics::note(Mark mark, std::string message) {
+  m_items.push_back({Diagnostic::Severity::note, std::move(mark), std::move(message)});
+}
+
+void Diagnostics::info(Mark mark, std::string message) {
+  m_items.push_back({Diagnostic::Severity::info, std::move(mark), std::move(message)});
 }
 
 void Diagnostics::append(const Diagnostics& other) {
@@ -42,9 +54,12 @@ bool Diagnostics::has_warnings() const {
   });
 }
 
-std::string Diagnostics::to_string() const {
+std::string Diagnostics::to_string(Diagnostic::Severity least) const {
   std::string out;
   for (const auto& d : m_items) {
+    if (d.severity < least) {
+      continue;
+    }
     out += d.to_string();
     out += '\n';
   }

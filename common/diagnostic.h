@@ -18,13 +18,17 @@ struct Mark {
   std::string to_string() const;
 };
 
+// Severities, least first. `error` and `warning` are the reference's (valohai-yaml's lint):
+// `vhtask lint` exits 2 with an error, 1 with warnings only. `note` is vhtask-only advice the
+// reference would not give: printed by lint, exit status unchanged. `info` is printed only by
+// `lint --verbose` (items vhtask skips, such as pipelines).
 struct Diagnostic {
-  enum class Severity { warning, error };
+  enum class Severity { info, note, warning, error };
   Severity severity = Severity::error;
   Mark mark;
   std::string message;
 
-  // "FILE:LINE:COL: error: MESSAGE", the format `vhtask lint` prints.
+  // "FILE:LINE:COL: error: MESSAGE" (or warning, note, info), the format `vhtask lint` prints.
   std::string to_string() const;
 };
 
@@ -33,6 +37,8 @@ class Diagnostics {
 public:
   void error(Mark mark, std::string message);
   void warning(Mark mark, std::string message);
+  void note(Mark mark, std::string message);
+  void info(Mark mark, std::string message);
   void append(const Diagnostics& other);
 
   bool has_errors() const;
@@ -40,8 +46,9 @@ public:
   const std::vector<Diagnostic>& all() const { return m_items; }
   bool empty() const { return m_items.empty(); }
 
-  // Every diagnostic's to_string(), one per line, errors and warnings in order of appearance.
-  std::string to_string() const;
+  // The to_string() of every diagnostic at least as severe as `least`, one per line, in order
+  // of appearance. The default leaves out only `info`.
+  std::string to_string(Diagnostic::Severity least = Diagnostic::Severity::note) const;
 
 private:
   std::vector<Diagnostic> m_items;

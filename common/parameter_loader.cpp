@@ -1,6 +1,7 @@
 #include "common/parameter_loader.h"
 
 #include "common/parameter_values.h"
+#include "common/yaml_resolver.h"
 
 #include <algorithm>
 #include <cctype>
@@ -113,9 +114,49 @@ std::optional<std::string> read_template(YamlReader& r, const Field& f) {
   return text;
 }
 
+// Python's bool(value).
+bool python_truthy(const Value& v) {
+  if (v.is_bool()) {
+    return v.as_bool();
+  }
+  if (v.is_int()) {
+    return v.as_int() != 0;
+  }
+  if (v.is_float()) {
+    return v.as_float() != 0.0;
+  }
+  if (v.is_string()) {
+    return !v.as_string().empty();
+  }
+  return v.is_list() && !v.as_list().empty();
+}
+
 // The default's items checked against the type (as the reference's lint does), then min, max
-// and choices. Messages follow spec 2.1.
-void check_default(YamlReader& r, const Parameter& p, const Field& f) {
+// and choices. Messages follow spec 2.1. As in the reference, these are lint *warnings* (the
+// values are checked again, as errors, when an execution starts), and a default Python reads
+// as false (0, 0.0, '', false, []) is not checked at all. A flag's non-bool default is dropped
+// (the reference's command builder never uses flag defaults).
+void check_default(YamlReader& r, Parameter& p, const Field& f) {
+  if (!python_truthy(*p.default_value)) {
+    return;
+  }
+  if (p.type == ParameterType::string) {
+    // PyYAML reads an unquoted date as a date, which the reference's lint reports.
+    const YamlNode& node = *f.value;
+    std::vector<const YamlNode*> scalars;
+    if (node.is_scalar()) {
+      scalars.push_back(&node);
+    } else if (node.is_sequence()) {
+      scalars.assign(node.children.begin(), node.children.end());
+    }
+    for (const YamlNode* s : scalars) {
+      if (s->is_plain() && yaml11::matches_timestamp(s->text)) {
+        r.warning(r.mark(*s), "default " + s->text +
+                                  " is not a string: YAML reads it as a date (quote it to keep "
+                                  "it exactly as written)");
+      }
+    }
+  }
   const ValueList items =
       p.default_value->is_list() ? p.default_value->as_list() : ValueList{*p.default_value};
   for (const Value& item : items) {
@@ -128,8 +169,10 @@ void check_default(YamlReader& r, const Parameter& p, const Field& f) {
     }
     if (p.type == ParameterType::flag) {
       if (!item.is_bool()) {
-        r.error(r.mark(f), "`default` of a flag must be true or false, not " +
-                               (item.is_string() ? "the string '" + shown + "'" : shown));
+        r.warning(r.mark(f),
+                  "default " + shown + " is not among the choices allowed ([True, False])");
+        p.default_value.reset();
+        return;
       }
       continue;
     }
@@ -151,24 +194,24 @@ void check_default(YamlReader& r, const Parameter& p, const Field& f) {
       typed = converted ? std::optional(std::move(*converted)) : std::nullopt;
     }
     if (!typed) {
-      r.error(r.mark(f),
-              "default " + shown +
-                  (p.type == ParameterType::integer ? " is not an integer"
-                                                    : " is not a floating-point number"));
+      r.warning(r.mark(f),
+                "default " + shown +
+                    (p.type == ParameterType::integer ? " is not an integer"
+                                                      : " is not a floating-point number"));
       continue;
     }
     if (typed->is_number() && p.min && typed->to_double() < p.min->to_double()) {
-      r.error(r.mark(f), "default " + shown + " is less than the minimum allowed (" +
-                             p.min->to_python_str() + ")");
+      r.warning(r.mark(f), "default " + shown + " is less than the minimum allowed (" +
+                               p.min->to_python_str() + ")");
     }
     if (typed->is_number() && p.max && typed->to_double() > p.max->to_double()) {
-      r.error(r.mark(f), "default " + shown + " is greater than the maximum allowed (" +
-                             p.max->to_python_str() + ")");
+      r.warning(r.mark(f), "default " + shown + " is greater than the maximum allowed (" +
+                               p.max->to_python_str() + ")");
     }
     if (p.choices && std::none_of(p.choices->begin(), p.choices->end(),
                                   [&](const Value& c) { return c.python_equals(item); })) {
-      r.error(r.mark(f), "default " + shown + " is not among the choices allowed (" +
-                             Value(*p.choices).to_python_str() + ")");
+      r.warning(r.mark(f), "default " + shown + " is not among the choices allowed (" +
+                               Value(*p.choices).to_python_str() + ")");
     }
   }
 }
@@ -256,19 +299,22 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
   if (const Field* f = find(fields, "choices"); flag && f && p.choices) {
     if (!std::all_of(p.choices->begin(), p.choices->end(),
                      [](const Value& c) { return c.is_bool(); })) {
-      r.error(r.mark(*f), "the choices of a flag parameter can only be true and false");
+      // The reference replaces a flag's choices with [True, False], silently.
+      r.note(r.mark(*f), "the choices of a flag parameter are always true and false; ignored");
     }
+    p.choices.reset();
   }
   if (const Field* f = find(fields, "max");
       f && p.min && p.max && p.min->to_double() > p.max->to_double()) {
-    r.error(r.mark(*f), "`min` (" + p.min->to_python_str() + ") is greater than `max` (" +
-                            p.max->to_python_str() + ")");
+    // The reference says nothing; no value can pass both (start rejects every one).
+    r.note(r.mark(*f), "`min` (" + p.min->to_python_str() + ") is greater than `max` (" +
+                           p.max->to_python_str() + "): no value is allowed");
   }
   for (const char* key : {"min", "max"}) {
     const Field* f = find(fields, key);
     if (f && !f->value->is_null() && (flag || p.type == ParameterType::string)) {
-      r.warning(r.mark(*f->key_node),
-                std::string("`") + key + "` applies only to integer and float parameters");
+      r.note(r.mark(*f->key_node),
+             std::string("`") + key + "` applies only to integer and float parameters");
     }
   }
   for (const char* key : {"pass-true-as", "pass-false-as"}) {

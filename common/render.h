@@ -20,7 +20,8 @@ namespace vhtask::common {
 Result<std::vector<std::string>> format_cli(const Parameter& parameter, const Value& value);
 
 // The full command of `step` with `given` values (defaults applied): placeholders filled, each
-// word quoted like shlex.quote, list commands trimmed and joined with " && ".
+// word quoted like shlex.quote; a list command is one script: items trimmed, empty ones
+// dropped, one item a line (spec 2.3 item 5).
 Result<std::string> render_command(const Step& step, const ParameterValues& given);
 
 }  // namespace vhtask::common

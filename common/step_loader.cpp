@@ -1,7 +1,9 @@
 #include "common/step_loader.h"
 
 #include "common/duration.h"
+#include "common/other_items.h"
 #include "common/parameter_loader.h"
+#include "common/stop_condition.h"
 
 #include <algorithm>
 #include <set>
@@ -119,17 +121,102 @@ void read_environment_variables(YamlReader& r, const Field& f, Step& step) {
   }
 }
 
+// `stop-condition`: kept as written; malformed is an error, as the reference's lint (leval)
+// reports: "FILE:LINE: error: stop-condition: column N: ..." (N within the expression).
+void read_stop_condition(YamlReader& r, const Field& f, Step& step) {
+  step.stop_condition = r.string(f);
+  step.stop_condition_mark = r.mark(f);
+  if (step.stop_condition) {
+    if (auto parsed = StopCondition::parse(*step.stop_condition); !parsed) {
+      Mark line = r.mark(f);
+      line.column = 0;
+      r.error(line, "stop-condition: " + parsed.error().message);
+      step.stop_condition.reset();
+    }
+  }
+}
+
+// An input's URL scheme vhtask cannot fetch (spec 5): s3://, gs://, azure://, datum://, ...
+// Empty for http(s)://, file:// and local paths.
+std::string unfetchable_scheme(std::string_view url) {
+  const std::size_t colon = url.find("://");
+  if (colon == std::string_view::npos || colon == 0) {
+    return "";
+  }
+  const std::string scheme(url.substr(0, colon));
+  if (scheme == "http" || scheme == "https" || scheme == "file") {
+    return "";
+  }
+  return scheme;
+}
+
+// `inputs:` items, checked as the reference's schema (input-item) does; a default URL vhtask
+// cannot fetch is a note (the execution then needs `--input NAME=...`).
+void check_inputs(YamlReader& r, const Field& f) {
+  for (const YamlNode* item : r.items(*f.value)) {
+    if (!item->is_map()) {
+      r.error(r.mark(*item), "`inputs` items must be mappings, not " + r.describe(*item));
+      continue;
+    }
+    const std::vector<Field> fields = r.fields(*item);
+    r.reject_unknown(
+        fields,
+        {"name", "default", "description", "download", "filename", "keep-directories", "optional"},
+        "an input");
+    std::string name;
+    for (const Field& g : fields) {
+      if (g.key == "name") {
+        name = r.string(g).value_or("");
+        if (name.size() > 64) {
+          r.error(r.mark(g), "input name '" + name + "' is longer than 64 characters");
+        }
+      } else if (g.key == "description" || g.key == "filename") {
+        r.string(g);
+      } else if (g.key == "optional") {
+        r.boolean(g);
+      }
+    }
+    if (name.empty()) {
+      r.error(r.mark(*item), "input is missing `name`");
+    }
+    for (const Field& g : fields) {
+      if (g.key != "default" || g.value->is_null()) {
+        continue;
+      }
+      std::vector<std::string> urls;
+      if (g.value->is_scalar()) {
+        if (auto url = r.string(g)) {
+          urls.push_back(*url);
+        }
+      } else if (auto list = r.string_list(g)) {
+        urls = *list;
+      }
+      for (const std::string& url : urls) {
+        if (const std::string scheme = unfetchable_scheme(url); !scheme.empty()) {
+          r.note(r.mark(g), "input '" + name + "': vhtask cannot fetch " + scheme +
+                                ":// URLs; give --input " + name + "=PATH_OR_URL when starting");
+        }
+      }
+    }
+  }
+}
+
 // Informational fields: only their type is checked.
 void check_informational(YamlReader& r, const Field& f) {
   const std::string_view k = f.key;
   if (k == "environment" || k == "icon" || k == "category" || k == "runtime-config-preset" ||
-      k == "upload-store" || k == "stop-condition") {
-    r.string(f);
+      k == "upload-store") {
+    const auto text = r.string(f);
+    if (k == "upload-store" && text && text->size() > 64) {
+      r.error(r.mark(f), "`upload-store` is longer than 64 characters");
+    }
   } else if (k == "cache-volumes" || k == "environment-variable-groups") {
     r.string_list(f);
   } else if (k == "resources") {
-    r.expect_map(f);
-  } else if ((k == "inputs" || k == "outputs" || k == "mounts") && r.expect_list(f)) {
+    check_resources(r, f, false);
+  } else if (k == "inputs" && r.expect_list(f)) {
+    check_inputs(r, f);
+  } else if ((k == "outputs" || k == "mounts") && r.expect_list(f)) {
     for (const YamlNode* item : r.items(*f.value)) {
       const bool ok = item->is_map() || ((k == "mounts" || k == "outputs") && item->is_scalar());
       if (!ok) {
@@ -176,6 +263,8 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
   bool has_name = false;
   bool has_image = false;
   bool has_command = false;
+  bool has_runtime_config_preset = false;
+  bool has_environment = false;
   // The name first: later messages mention it.
   for (const Field& f : fields) {
     if (f.key == "name") {
@@ -207,11 +296,18 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
       read_parameters(r, f, step);
     } else if (f.key == "environment-variables" && r.expect_list(f)) {
       read_environment_variables(r, f, step);
+    } else if (f.key == "stop-condition") {
+      read_stop_condition(r, f, step);
     } else if (f.key != "name") {
+      has_runtime_config_preset = has_runtime_config_preset || f.key == "runtime-config-preset";
+      has_environment = has_environment || f.key == "environment";
       check_informational(r, f);
     }
   }
   const std::string who = step.name.empty() ? "step" : "step '" + step.name + "'";
+  if (has_runtime_config_preset && !has_environment) {
+    r.error(step.mark, who + ": a `runtime-config-preset` needs an `environment` as well");
+  }
   if (!has_name) {
     r.error(step.mark, "step is missing `name`");
   }

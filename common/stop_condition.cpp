@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <utility>
 
 namespace vhtask::common {
@@ -31,7 +32,7 @@ public:
     }
     if (peek().kind != Kind::end) {
       return error_at(peek().offset,
-                      "expected a comparison operator, 'and', 'or' or end of expression, found " +
+                      "expected an operator, 'and', 'or' or end of expression, found " +
                           describe_token(m_text, peek()));
     }
     return {};
@@ -99,26 +100,81 @@ private:
   }
 
   Result<std::size_t> comparison() {
-    const std::size_t lhs = VHTASK_TRY(operand());
+    const std::size_t first = VHTASK_TRY(sum());
     if (peek().kind != Kind::op) {
-      return lhs;
+      return first;
     }
     static constexpr std::pair<std::string_view, Node::Op> k_ops[] = {
         {"<", Node::Op::lt},  {"<=", Node::Op::le}, {">", Node::Op::gt},
         {">=", Node::Op::ge}, {"==", Node::Op::eq}, {"!=", Node::Op::ne}};
     Node node = make(Node::Kind::compare);
-    for (const auto& [spelling, op] : k_ops) {
-      if (peek().name == spelling) {
-        node.op = op;
+    node.children.push_back(first);
+    while (peek().kind == Kind::op) {  // a < b < c: a < b and b < c, as in Python
+      for (const auto& [spelling, op] : k_ops) {
+        if (peek().name == spelling) {
+          node.ops.push_back(op);
+        }
+      }
+      ++m_pos;
+      node.children.push_back(VHTASK_TRY(sum()));
+    }
+    return add(std::move(node));
+  }
+
+  bool at_arith(char a, char b) const {
+    return peek().kind == Kind::arith && (peek().name[0] == a || peek().name[0] == b);
+  }
+
+  // Left-associative `next (op next)*` for op in {a, b}.
+  template <class Next>
+  Result<std::size_t> binary(char a, char b, Next next) {
+    std::size_t lhs = VHTASK_TRY(next());
+    while (at_arith(a, b)) {
+      const char c = peek().name[0];
+      ++m_pos;
+      Node node = make(Node::Kind::arith);
+      node.arith = c == '+'   ? Node::Arith::add
+                   : c == '-' ? Node::Arith::sub
+                   : c == '*' ? Node::Arith::mul
+                              : Node::Arith::div;
+      node.children = {lhs, VHTASK_TRY(next())};
+      lhs = add(std::move(node));
+    }
+    return lhs;
+  }
+
+  Result<std::size_t> sum() {
+    return binary('+', '-', [this] { return product(); });
+  }
+  Result<std::size_t> product() {
+    return binary('*', '/', [this] { return unary(); });
+  }
+
+  Result<std::size_t> unary() {
+    if (!at_arith('-', '+')) {
+      return operand();
+    }
+    VHTASK_TRY(enter(peek()));
+    const bool minus = peek().name[0] == '-';
+    ++m_pos;
+    const std::size_t inner = VHTASK_TRY(unary());
+    --m_depth;
+    Node node = make(Node::Kind::arith);
+    node.arith = minus ? Node::Arith::neg : Node::Arith::pos;
+    const Node& child = m_out.m_nodes[inner];
+    if (minus && child.kind == Node::Kind::literal && child.literal.is_number()) {
+      // Fold `-3` into a literal, as it always was (and `-9223372036854775808` stays an int).
+      const Value& v = child.literal;
+      if (v.is_float()) {
+        m_out.m_nodes[inner].literal = Value(-v.as_float());
+        return inner;
+      }
+      if (v.as_int() != std::numeric_limits<std::int64_t>::min()) {
+        m_out.m_nodes[inner].literal = Value(-v.as_int());
+        return inner;
       }
     }
-    ++m_pos;
-    node.children = {lhs, VHTASK_TRY(operand())};
-    if (peek().kind == Kind::op) {
-      return error_at(peek().offset,
-                      "chained comparisons are not supported; join them with 'and', found " +
-                          describe_token(m_text, peek()));
-    }
+    node.children = {inner};
     return add(std::move(node));
   }
 
@@ -169,11 +225,7 @@ private:
         return add(literal(value));
       }
     }
-    if (token.name == "and" || token.name == "or" || token.name == "not") {
-      return error_at(token.offset, "expected a value, found " + describe_token(m_text, token));
-    }
-    return error_at(token.offset, "expected metadata.KEY or parameter.NAME, found " +
-                                      describe_token(m_text, token));
+    return error_at(token.offset, "expected a value, found " + describe_token(m_text, token));
   }
 
   static void remember(std::vector<std::string>& names, const std::string& name) {
@@ -308,6 +360,67 @@ bool StopCondition::compare(Node::Op op, const std::optional<Value>& a,
   return false;  // ordering across incompatible types (or of lists/nulls)
 }
 
+std::optional<Value> StopCondition::arithmetic(Node::Arith op, const std::optional<Value>& a,
+                                              const std::optional<Value>& b) {
+  using Arith = Node::Arith;
+  const auto numeric = [](const std::optional<Value>& v) {
+    return v && (v->is_number() || v->is_bool());
+  };
+  const auto as_int = [](const Value& v) {
+    return v.is_bool() ? std::int64_t{v.as_bool() ? 1 : 0} : v.as_int();
+  };
+  if (op == Arith::neg || op == Arith::pos) {
+    if (!numeric(a)) {
+      return std::nullopt;
+    }
+    if (a->is_float()) {
+      return Value(op == Arith::neg ? -a->as_float() : a->as_float());
+    }
+    const std::int64_t i = as_int(*a);
+    if (op == Arith::pos) {
+      return Value(i);
+    }
+    if (i == std::numeric_limits<std::int64_t>::min()) {
+      return Value(-static_cast<double>(i));
+    }
+    return Value(-i);
+  }
+  if (op == Arith::add && a && b && a->is_string() && b->is_string()) {
+    return Value(a->as_string() + b->as_string());
+  }
+  if (!numeric(a) || !numeric(b)) {
+    return std::nullopt;  // Python's TypeError, or a missing value
+  }
+  if (!a->is_float() && !b->is_float() && op != Arith::div) {
+    const std::int64_t x = as_int(*a);
+    const std::int64_t y = as_int(*b);
+    std::int64_t r = 0;
+    const bool overflow = op == Arith::add   ? __builtin_add_overflow(x, y, &r)
+                          : op == Arith::sub ? __builtin_sub_overflow(x, y, &r)
+                                             : __builtin_mul_overflow(x, y, &r);
+    if (!overflow) {
+      return Value(r);
+    }
+  }
+  const double x = a->is_float() ? a->as_float() : static_cast<double>(as_int(*a));
+  const double y = b->is_float() ? b->as_float() : static_cast<double>(as_int(*b));
+  switch (op) {
+    case Arith::add:
+      return Value(x + y);
+    case Arith::sub:
+      return Value(x - y);
+    case Arith::mul:
+      return Value(x * y);
+    case Arith::div:
+      if (y == 0.0) {
+        return std::nullopt;  // ZeroDivisionError
+      }
+      return Value(x / y);
+    default:
+      return std::nullopt;
+  }
+}
+
 bool StopCondition::evaluate(const ConditionLookup& lookup) const {
   return !m_nodes.empty() && truthy(m_nodes.size() - 1, lookup);
 }
@@ -324,11 +437,20 @@ bool StopCondition::truthy(std::size_t index, const ConditionLookup& lookup) con
     case Node::Kind::negate:
       return !truthy(node.children.front(), lookup);
     case Node::Kind::compare: {
-      const auto lhs = value_of(node.children[0], lookup);  // left first: lookups are in order
-      return compare(node.op, lhs, value_of(node.children[1], lookup));
+      // Left to right, each operand evaluated once, stopping at the first false link.
+      auto lhs = value_of(node.children[0], lookup);
+      for (std::size_t i = 0; i < node.ops.size(); ++i) {
+        auto rhs = value_of(node.children[i + 1], lookup);
+        if (!compare(node.ops[i], lhs, rhs)) {
+          return false;
+        }
+        lhs = std::move(rhs);
+      }
+      return true;
     }
     case Node::Kind::literal:
-    case Node::Kind::reference: {
+    case Node::Kind::reference:
+    case Node::Kind::arith: {
       const auto value = value_of(index, lookup);
       return value && python_truthy(*value);
     }
@@ -344,6 +466,13 @@ std::optional<Value> StopCondition::value_of(std::size_t index,
   }
   if (node.kind == Node::Kind::reference) {
     return lookup ? lookup(node.source, node.name) : std::nullopt;
+  }
+  if (node.kind == Node::Kind::arith) {
+    const auto lhs = value_of(node.children[0], lookup);
+    if (node.children.size() == 1) {
+      return arithmetic(node.arith, lhs, std::nullopt);
+    }
+    return arithmetic(node.arith, lhs, value_of(node.children[1], lookup));
   }
   return Value(truthy(index, lookup));
 }

@@ -23,6 +23,21 @@ bool is_word_char(char c) {
 bool is_key_char(char c) {
   return is_word_char(c) || c == '.' || c == '/' || c == '-';
 }
+// Words that are never names: the operators, the constants, and Python's other keywords.
+bool is_keyword(std::string_view w) {
+  static constexpr std::string_view k_words[] = {
+      "and",   "or",    "not",   "true",     "false",  "null",   "True",   "False",
+      "None",  "in",    "is",    "if",       "else",   "lambda", "for",    "while",
+      "def",   "class", "return", "import",  "from",   "as",     "with",   "yield",
+      "await", "async", "del",   "global",   "nonlocal", "pass", "raise",  "try",
+      "except", "finally", "break", "continue", "elif", "assert"};
+  for (const std::string_view k : k_words) {
+    if (w == k) {
+      return true;
+    }
+  }
+  return false;
+}
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
@@ -90,8 +105,7 @@ private:
       token.value = VHTASK_TRY(string());
       return {};
     }
-    if (is_digit(c) || (c == '.' && is_digit(peek(1))) ||
-        ((c == '-' || c == '+') && (is_digit(peek(1)) || (peek(1) == '.' && is_digit(peek(2)))))) {
+    if (is_digit(c) || (c == '.' && is_digit(peek(1)))) {
       token.kind = ConditionToken::Kind::literal;
       token.value = VHTASK_TRY(number());
       return {};
@@ -116,6 +130,18 @@ private:
       ++m_pos;
       return {};
     }
+    if ((c == '*' && d == '*') || (c == '/' && d == '/')) {
+      return error_at(m_pos, fmt::format("operator '{}{}' is not supported (use + - * /)", c, d));
+    }
+    if (c == '+' || c == '-' || c == '*' || c == '/') {
+      token.kind = ConditionToken::Kind::arith;
+      token.name = std::string{c};
+      ++m_pos;
+      return {};
+    }
+    if (c == '%') {
+      return error_at(m_pos, "operator '%' is not supported (use + - * /)");
+    }
     if (c == '=') {
       return error_at(m_pos, "use '==' to compare, found '='");
     }
@@ -131,7 +157,8 @@ private:
     return error_at(m_pos, "unexpected character " + quote_char(m_text, m_pos));
   }
 
-  // A word; `metadata` and `parameter` must be followed by `.KEY` or `["KEY"]`.
+  // A word: a keyword or constant; `metadata` and `parameter` followed by `.KEY` or
+  // `["KEY"]`; any other name, dotted like Python's `a.b.c`, is metadata.NAME (spec 4).
   Result<void> word(ConditionToken& token) {
     const std::size_t start = m_pos;
     while (is_word_char(peek())) {
@@ -140,10 +167,22 @@ private:
     token.name = std::string(m_text.substr(start, m_pos - start));
     token.kind = ConditionToken::Kind::word;
     if (token.name != "metadata" && token.name != "parameter") {
-      if (peek() == '.' || peek() == '[') {  // `metrics.loss`: say what is known here
-        return error_at(
-            start, fmt::format("expected metadata.KEY or parameter.NAME, found '{}'", token.name));
+      if (is_keyword(token.name)) {
+        return {};
       }
+      while (peek() == '.' && is_word_start(peek(1))) {  // a dotted name: `val.loss`
+        m_pos += 2;
+        while (is_word_char(peek())) {
+          ++m_pos;
+        }
+      }
+      if (peek() == '.' || peek() == '[' || peek() == '(') {
+        return error_at(m_pos, fmt::format("expected a name after '{}', found {}",
+                                           m_text.substr(start, m_pos - start), found_char()));
+      }
+      token.kind = ConditionToken::Kind::reference;
+      token.source = ConditionSource::metadata;
+      token.name = std::string(m_text.substr(start, m_pos - start));
       return {};
     }
     token.kind = ConditionToken::Kind::reference;
@@ -254,7 +293,7 @@ private:
         ++m_pos;
       }
     }
-    while (is_key_char(peek()) || peek() == '+') {  // `1abc`, `1.2.3`, `1e`, `1e+`, `1-2`
+    while (is_word_char(peek()) || peek() == '.') {  // `1abc`, `1.2.3`, `1e`, `1e+`
       bad = true;
       ++m_pos;
     }

@@ -17,11 +17,13 @@ namespace vhtask::common {
 struct ConditionToken {
   enum class Kind {
     literal,    // a number or string; `value` holds it
-    word,       // a bare identifier: keyword, true/false/null or an unknown namespace; `name`
-    reference,  // metadata.KEY / parameter.NAME (either form); `source` and `name`
+    word,       // a bare identifier: keyword, true/false/null; `name`
+    reference,  // metadata.KEY / parameter.NAME (either form), or a bare (dotted) name, which
+                // is metadata.NAME; `source` and `name`
     lparen,
     rparen,
-    op,   // a comparison operator; `name` is its spelling ("<=", "==", ...)
+    op,     // a comparison operator; `name` is its spelling ("<=", "==", ...)
+    arith,  // + - * /; `name` is its spelling
     end,  // end of text (offset == text size)
   };
   Kind kind = Kind::end;
@@ -43,7 +45,8 @@ std::string describe_token(std::string_view text, const ConditionToken& token);
 
 // Splits `text` into tokens, the last one of kind end. Errors ("column N: ...") for an
 // unexpected character, an unterminated string, an unknown escape, a malformed number or
-// reference, and the misspelled operators `=`, `!`, `&&`, `||`.
+// reference, the misspelled operators `=`, `!`, `&&`, `||`, and the Python operators the
+// language leaves out (`%`, `//`, `**`).
 Result<std::vector<ConditionToken>> lex_condition(std::string_view text);
 
 }  // namespace vhtask::common

@@ -25,6 +25,15 @@ std::string normalized(std::string s, char from, char to) {
   return s;
 }
 
+const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
+  for (const Field& f : fields) {
+    if (kebab(f.key) == key) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
 void read_type(YamlReader& r, const Field& f, TaskSpec& spec) {
   const auto text = r.string(f);
   if (!text) {
@@ -38,11 +47,14 @@ void read_type(YamlReader& r, const Field& f, TaskSpec& spec) {
       return;
     }
   }
-  r.error(r.mark(f), t == "distributed"
-                         ? "task type 'distributed' is not supported by vhtask"
-                         : "unknown task type '" + *text +
-                               "' (expected grid_search, random_search, manual_search or "
-                               "bayesian_tpe)");
+  if (t == "distributed") {
+    // Valid for the reference; vhtask does not run it (config_loader.cpp skips the blueprint).
+    spec.unsupported_type = t;
+    return;
+  }
+  r.error(r.mark(f), "unknown task type '" + *text +
+                         "' (expected grid_search, random_search, manual_search, "
+                         "bayesian_tpe or distributed)");
 }
 
 void read_on_child_error(YamlReader& r, const Field& f, TaskSpec& spec) {
@@ -187,7 +199,17 @@ std::optional<TaskSpec> read_task_spec(YamlReader& r, const YamlNode& node, Task
     }
   }
   warn_unused(r, fields, spec);
+  if (source == TaskSpecSource::grid_file && spec.unsupported_type) {
+    r.error(r.mark(*find_field(fields, "type")),
+            "task type '" + *spec.unsupported_type + "' is not run by vhtask");
+  }
   if (source == TaskSpecSource::blueprint) {
+    const bool has_parameters = find_field(fields, "parameters") != nullptr ||
+                                find_field(fields, "parameter-sets") != nullptr;
+    if (has_name && has_step && !has_parameters) {
+      // The reference's schema: `anyOf: [required: parameters, required: parameter-sets]`.
+      r.error(spec.mark, "task '" + spec.name + "' needs `parameters` or `parameter-sets`");
+    }
     if (!has_name) {
       r.error(spec.mark, "task is missing `name`");
     }

@@ -46,13 +46,23 @@ const Field* find(const std::vector<Field>& fields, std::string_view key) {
 // Reads the rules of a known style into `v`; `prefix` is "parameter 'NAME': ".
 void read_rules(YamlReader& r, const StyleInfo& info, const std::vector<Field>& rules,
                 const std::string& prefix, VariantSpec& v) {
-  r.reject_unknown(rules, info.rules,
+  // Unknown to the reference's schema (variant-param-rule-item): an error. Known there but
+  // not used by this style (`base` on random, `numberify`): accepted and ignored.
+  const std::initializer_list<std::string_view> k_reference_rules = {
+      "start", "end", "step", "count",        "base", "numberify", "value",
+      "items", "min", "max",  "distribution", "seed", "integerify"};
+  r.reject_unknown(rules, k_reference_rules,
                    "the rules of " + std::string(info.name) + " parameter '" + v.name +
                        "' (allowed: " + std::string(info.allowed) + ")");
   for (const Field& f : rules) {
     const std::string_view k = f.key;
     if (std::find(info.rules.begin(), info.rules.end(), k) == info.rules.end()) {
-      continue;  // reported above
+      if (std::find(k_reference_rules.begin(), k_reference_rules.end(), k) !=
+          k_reference_rules.end()) {
+        r.info(r.mark(*f.key_node), prefix + "`" + std::string(k) + "` is not used by " +
+                                        std::string(info.name) + " rules; ignored");
+      }
+      continue;
     }
     if (k == "value") {
       auto value = f.value->is_null() ? std::nullopt : r.value(*f.value);

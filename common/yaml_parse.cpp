@@ -2,6 +2,7 @@
 // wrong on the way into diagnostics.
 
 #include "common/yaml_reader.h"
+#include "common/yaml_strict.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/exceptions.h>
@@ -224,6 +225,12 @@ const YamlNode* YamlReader::parse() {
     } else {
       error(at, "invalid YAML: content after the end of the document (check the indentation)");
     }
+    return &m_tree->root();
+  }
+  // What yaml-cpp takes but the reference's reader (PyYAML) rejects.
+  if (const auto problem = find_pyyaml_strictness_problem(m_text)) {
+    error(Mark{m_file, problem->line, problem->column}, problem->message);
+    return nullptr;
   }
   return &m_tree->root();
 }

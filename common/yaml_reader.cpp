@@ -62,6 +62,18 @@ void YamlReader::warning(const Mark& mark, std::string message) {
   }
 }
 
+void YamlReader::note(const Mark& mark, std::string message) {
+  if (admit(mark)) {
+    m_diagnostics.note(mark, std::move(message));
+  }
+}
+
+void YamlReader::info(const Mark& mark, std::string message) {
+  if (admit(mark)) {
+    m_diagnostics.info(mark, std::move(message));
+  }
+}
+
 bool YamlReader::spend(std::size_t units, const YamlNode& where) {
   if (m_stopped) {
     return false;
@@ -184,8 +196,9 @@ std::vector<Field> YamlReader::without_duplicates(std::vector<Field> all) {
     superseded[order[k - 1]] = true;
     any = true;
     if (!earlier.merged && !later.merged) {
-      warning(mark(*later.key_node),
-              "duplicate key `" + std::string(later.key) + "`; the later value is used");
+      // PyYAML (the reference's reader) takes the later value silently: advice, not a warning.
+      note(mark(*later.key_node),
+           "duplicate key `" + std::string(later.key) + "`; the later value is used");
     }
   }
   if (!any) {

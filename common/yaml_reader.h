@@ -62,6 +62,8 @@ public:
   // gave up and stops.
   void error(const Mark& mark, std::string message);
   void warning(const Mark& mark, std::string message);
+  void note(const Mark& mark, std::string message);  // vhtask-only advice (diagnostic.h)
+  void info(const Mark& mark, std::string message);  // shown by `lint --verbose` only
 
   // True once too many diagnostics were reported or the work budget ran out (aliases can make a
   // small document expand enormously); loaders stop looping then.

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -383,6 +384,16 @@ std::optional<double> construct_float(std::string_view text) {
     return std::nullopt;
   }
   return sign * *d;
+}
+
+bool matches_timestamp(std::string_view text) {
+  static const std::regex k_timestamp(
+      "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+      "|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
+      "(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\\.[0-9]*)?"
+      "(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?",
+      std::regex::ECMAScript);
+  return text.size() <= 64 && std::regex_match(text.begin(), text.end(), k_timestamp);
 }
 
 bool is_plain_string(std::string_view text) {

@@ -27,6 +27,10 @@ bool matches_int(std::string_view text);
 // exponent), sexagesimal `1:30.5`, `[-+]?.inf` and `.nan` in three spellings each.
 bool matches_float(std::string_view text);
 
+// The timestamp resolver: `2002-12-14`, `2001-12-14t21:59:43.10-05:00`, ... PyYAML makes these
+// dates/datetimes; vhtask keeps them as strings, so loaders use this to say what PyYAML sees.
+bool matches_timestamp(std::string_view text);
+
 // True when a plain scalar with this text stays a string (no resolver matches), without
 // building a Value.
 bool is_plain_string(std::string_view text);

@@ -53,7 +53,7 @@ _vhtask() {
 
     local flags=""
     case $command in
-        lint) flags="-f --file" ;;
+        lint) flags="-f --file -v --verbose" ;;
         render) flags="-f --file -p --param --json" ;;
         start) flags="-f --file -g --grid -t --task -p --param --seed --parallel --name -n --dry-run -w --wait -y --yes --json --executor --partition --sbatch-arg --pack" ;;
         status) flags="-s --state -n --limit -w --watch --json" ;;

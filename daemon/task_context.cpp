@@ -29,6 +29,12 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
   std::string step_name = inputs.step;
   if (!inputs.blueprint.empty()) {
     const common::TaskSpec* task = ctx->config.config.find_task(inputs.blueprint);
+    if (const auto* skipped = ctx->config.config.find_skipped_task(inputs.blueprint);
+        task == nullptr && skipped != nullptr) {
+      return Error::invalid_argument(skipped->mark.to_string() + ": task '" + inputs.blueprint +
+                                     "' is of type " + skipped->type +
+                                     ", which vhtask cannot run");
+    }
     if (task == nullptr) {
       return Error::invalid_argument(inputs.config_file + ": no task '" + inputs.blueprint + "'");
     }

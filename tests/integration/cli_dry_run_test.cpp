@@ -150,5 +150,24 @@ TEST_F(DryRunProject, RecordedSeedReproducesARandomSearch) {
   EXPECT_EQ(again.out, first.out);
 }
 
+// A list command is one script (spec 2.3 item 5): its later lines are indented by a tab under
+// the index; --json carries the script with its newlines.
+TEST(CliDryRun, AListCommandShowsAsOneScript) {
+  TempDir dir;
+  const std::string yaml = dir.write("valohai.yaml",
+                                     "- step:\n"
+                                     "    name: s\n"
+                                     "    image: x\n"
+                                     "    command: [cd src, 'python t.py {parameters}']\n"
+                                     "    parameters:\n"
+                                     "      - {name: n, type: integer, default: 1}\n");
+  const auto r = run_process({client_binary(), "start", "s", "-f", yaml, "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1 execution\n0\tcd src\n\tpython t.py --n=1\n");
+  const auto json = run_process({client_binary(), "start", "s", "-f", yaml, "--dry-run", "--json"});
+  EXPECT_NE(json.out.find("\"command\":\"cd src\\npython t.py --n=1\""), std::string::npos)
+      << json.out;
+}
+
 }  // namespace
 }  // namespace vhtask::test

@@ -65,12 +65,58 @@ TEST(CliLint, CleanFileExitsZeroAndWarningsExitOne) {
                                      "    name: a\n"
                                      "    image: x\n"
                                      "    command: run {parameters}\n"
-                                     "- endpoint:\n"
-                                     "    name: e\n");
+                                     "- step:\n"
+                                     "    name: a\n"
+                                     "    image: x\n"
+                                     "    command: run\n");
   const auto r = run_process({client_binary(), "lint", "-f", warn});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find(warn + ":5:"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(": warning: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(warn + ":6:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(": warning: duplicate step name 'a'"), std::string::npos) << r.out;
+}
+
+// Spec 1: items vhtask does not run are skipped without a warning (`--verbose` lists them);
+// vhtask-only advice is a note that keeps the exit status.
+TEST(CliLint, SkippedItemsAreSilentAndNotesKeepExitZero) {
+  TempDir dir;
+  const std::string file = dir.write("valohai.yaml",
+                                     "- step:\n"
+                                     "    name: a\n"
+                                     "    image: x\n"
+                                     "    command: run\n"
+                                     "    inputs:\n"
+                                     "      - name: data\n"
+                                     "        default: s3://bucket/data.csv\n"
+                                     "- endpoint:\n"
+                                     "    name: server\n"
+                                     "    image: x\n"
+                                     "    server-command: serve\n"
+                                     "- pipeline:\n"
+                                     "    name: p\n"
+                                     "    nodes: []\n"
+                                     "    edges: []\n"
+                                     "- deployment:\n"
+                                     "    name: prod\n"
+                                     "    defaults: {target: cluster}\n"
+                                     "- task:\n"
+                                     "    name: dist\n"
+                                     "    step: a\n"
+                                     "    type: distributed\n"
+                                     "    parameters: []\n");
+  const auto r = run_process({client_binary(), "lint", "-f", file});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, file + ":7:18: note: input 'data': vhtask cannot fetch s3:// URLs; give --input "
+                          "data=PATH_OR_URL when starting\n");
+  const auto verbose = run_process({client_binary(), "lint", "--verbose", "-f", file});
+  EXPECT_EQ(verbose.exit_code, 0) << verbose.out << verbose.err;
+  for (const char* what : {":8:3: info: `endpoint` items", ":12:3: info: `pipeline` items",
+                           ":17:5: info: deployment 'prod'", ":20:5: info: task 'dist'"}) {
+    EXPECT_NE(verbose.out.find(file + what), std::string::npos) << what << "\n" << verbose.out;
+  }
+  // Nothing of it is repeated by render.
+  const auto render = run_process({client_binary(), "render", "a", "-f", file});
+  EXPECT_EQ(render.exit_code, 0) << render.err;
+  EXPECT_EQ(render.err, "");
 }
 
 TEST(CliLint, MissingFileIsAUsageError) {

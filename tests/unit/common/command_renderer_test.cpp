@@ -66,7 +66,7 @@ TEST(CommandRenderer, RendersLikeRenderCommand) {
   const CommandRenderer renderer(s);
   const ParameterValues given = {{"tag", Value(ValueList{Value("a b"), Value("it's")})}};
   EXPECT_EQ(renderer.render(given).value(),
-            "#!/bin/bash\npython train.py --lr=0.001 '--tag=a b' '--tag=it'\"'\"'s' --fast && "
+            "#!/bin/bash\npython train.py --lr=0.001 '--tag=a b' '--tag=it'\"'\"'s' --fast\n"
             "echo 0.001");
   EXPECT_EQ(renderer.render({}).value(), reference::render_command(s, {}).value());
 }

@@ -32,7 +32,7 @@ TEST(ConfigLoader, LoadsEveryStepField) {
     category: training
     inputs:
       - name: data
-        default: s3://bucket/data.csv
+        default: https://example.com/data.csv
     outputs: []
     mounts: ["/data:/data"]
     resources: {cpu: {min: 1}}
@@ -74,6 +74,8 @@ TEST(ConfigLoader, LoadsEveryStepField) {
   EXPECT_TRUE(s.environment_variables[1].optional);
   ASSERT_EQ(s.parameters.size(), 1u);
   EXPECT_EQ(s.parameters[0].name, "lr");
+  EXPECT_EQ(s.stop_condition, "metadata.loss < 0.1");
+  EXPECT_EQ(s.stop_condition_mark.line, 25);
 
   const Step& e = loaded.config.steps[1];
   EXPECT_EQ(e.command, std::vector<std::string>{"echo hi"});

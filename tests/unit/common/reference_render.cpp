@@ -268,15 +268,10 @@ Result<std::string> render_command(const Step& step, const ParameterValues& give
       items.push_back(std::move(rendered));
     }
   }
+  // One script: one item a line (valohai-yaml's join_command with "\n").
   std::string out;
-  size_t first = 0;
-  // A shebang first item names the interpreter and stays a line of its own.
-  if (!items.empty() && items.front().rfind("#!", 0) == 0) {
-    out = items.front() + "\n";
-    first = 1;
-  }
-  for (size_t i = first; i < items.size(); ++i) {
-    out += (i == first ? "" : " && ") + items[i];
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += (i == 0 ? "" : "\n") + items[i];
   }
   return out;
 }

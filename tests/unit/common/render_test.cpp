@@ -141,12 +141,12 @@ TEST(Render, Placeholders) {
 
 TEST(Render, ListCommandsTrimDropEmptyAndJoin) {
   const Step s = step_with({"  cd src  ", "", "   ", "python train.py", "echo done"}, {});
-  EXPECT_EQ(render(s), "cd src && python train.py && echo done");
+  EXPECT_EQ(render(s), "cd src\npython train.py\necho done");
 }
 
 TEST(Render, ShebangStaysALineOfItsOwn) {
   const Step s = step_with({"#!/bin/bash", "set -e", "echo hi"}, {});
-  EXPECT_EQ(render(s), "#!/bin/bash\nset -e && echo hi");
+  EXPECT_EQ(render(s), "#!/bin/bash\nset -e\necho hi");
 }
 
 TEST(Render, UnknownTemplateKeyIsAnErrorNotACrash) {
@@ -164,7 +164,7 @@ TEST(Render, TemplateErrorsOnlyWhenTheParameterHasAValue) {
   auto b = param("b", ParameterType::integer);
   b.pass_as = "--b={v:.2s}";
   const Step s = step_with({"run {parameters}", "echo {parameter-value:a}"}, {a, b});
-  EXPECT_EQ(render(s), "run && echo {parameter-value:a}");
+  EXPECT_EQ(render(s), "run\necho {parameter-value:a}");
   const auto r = render_command(s, {{"b", Value(3)}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message,

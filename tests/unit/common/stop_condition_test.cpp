@@ -311,20 +311,21 @@ TEST(StopCondition, ErrorsNameTheColumn) {
   EXPECT_EQ(error_of("((1) 2)"), "column 6: expected ')' to close the '(' at column 1, found '2'");
   EXPECT_EQ(error_of("1 < 2)"), "column 6: unmatched ')'");
   EXPECT_EQ(error_of("metadata.a metadata.b"),
-            "column 12: expected a comparison operator, 'and', 'or' or end of expression, found "
+            "column 12: expected an operator, 'and', 'or' or end of expression, found "
             "'metadata.b'");
   EXPECT_EQ(error_of("1 < 2 3"),
-            "column 7: expected a comparison operator, 'and', 'or' or end of expression, found "
+            "column 7: expected an operator, 'and', 'or' or end of expression, found "
             "'3'");
-  EXPECT_EQ(error_of("metrics.loss < 1"),
-            "column 1: expected metadata.KEY or parameter.NAME, found 'metrics'");
-  EXPECT_EQ(error_of("1 < loss"),
-            "column 5: expected metadata.KEY or parameter.NAME, found 'loss'");
   EXPECT_EQ(error_of("metadata.a or metrics['loss']"),
-            "column 15: expected metadata.KEY or parameter.NAME, found 'metrics'");
-  EXPECT_EQ(error_of("TRUE"), "column 1: expected metadata.KEY or parameter.NAME, found 'TRUE'");
-  EXPECT_EQ(error_of("1 < 2 < 3"),
-            "column 7: chained comparisons are not supported; join them with 'and', found '<'");
+            "column 22: expected a name after 'metrics', found '['");
+  EXPECT_EQ(error_of("loss. < 1"), "column 5: expected a name after 'loss', found '.'");
+  EXPECT_EQ(error_of("f(1)"), "column 2: expected a name after 'f', found '('");
+  EXPECT_EQ(error_of("loss < in"), "column 8: expected a value, found 'in'");
+  EXPECT_EQ(error_of("1 +"), "column 4: expected a value, found end of expression");
+  EXPECT_EQ(error_of("1 * * 2"), "column 5: expected a value, found '*'");
+  EXPECT_EQ(error_of("2 ** 3"), "column 3: operator '**' is not supported (use + - * /)");
+  EXPECT_EQ(error_of("7 // 2"), "column 3: operator '//' is not supported (use + - * /)");
+  EXPECT_EQ(error_of("7 % 2"), "column 3: operator '%' is not supported (use + - * /)");
 }
 
 TEST(StopCondition, ErrorsForMalformedReferencesAndNumbers) {
@@ -342,8 +343,7 @@ TEST(StopCondition, ErrorsForMalformedReferencesAndNumbers) {
   EXPECT_EQ(error_of("0 < 1.2.3"), "column 5: invalid number '1.2.3'");
   EXPECT_EQ(error_of("1e < 2"), "column 1: invalid number '1e'");
   EXPECT_EQ(error_of("1e+ < 2"), "column 1: invalid number '1e+'");
-  EXPECT_EQ(error_of("1-2"), "column 1: invalid number '1-2'");
-  EXPECT_EQ(error_of("- 1 < 2"), "column 1: unexpected character '-'");
+  EXPECT_EQ(error_of("1_000 > 2"), "column 1: invalid number '1_000'");
 }
 
 TEST(StopCondition, MisspelledOperatorsGetAHint) {
@@ -358,14 +358,14 @@ TEST(StopCondition, MisspelledOperatorsGetAHint) {
 
 TEST(StopCondition, ColumnsCountCharactersNotBytes) {
   EXPECT_EQ(error_of("'ééé' == @"), "column 10: unexpected character '@'");
-  EXPECT_EQ(error_of("metadata['日本'] < metrics"),
-            "column 18: expected metadata.KEY or parameter.NAME, found 'metrics'");
+  EXPECT_EQ(error_of("metadata['日本'] < metrics["),
+            "column 25: expected a name after 'metrics', found '['");
 }
 
 TEST(StopCondition, LongTokensAreShortenedInMessages) {
   const std::string key(100, 'k');
   EXPECT_EQ(error_of("1 < 2 metadata." + key),
-            "column 7: expected a comparison operator, 'and', 'or' or end of expression, found "
+            "column 7: expected an operator, 'and', 'or' or end of expression, found "
             "'metadata.kkkkkkkkkkkkkkkkkkkkk...'");
 }
 
@@ -425,6 +425,68 @@ TEST(StopCondition, LongAndChainEvaluatesEveryOperand) {
   metadata["k149"] = 0;
   Fake last_wrong{metadata, {}, {}};
   EXPECT_FALSE(c.evaluate(last_wrong.lookup()));
+}
+
+// Issue 16: the reference's expression language (leval, Python syntax).
+TEST(StopCondition, BareNamesAreMetadataKeys) {
+  EXPECT_TRUE(eval("loss < 0.1", {{"loss", 0.05}}));
+  EXPECT_FALSE(eval("loss < 0.1", {{"loss", 0.5}}));
+  EXPECT_FALSE(eval("loss < 0.1", {}, {{"loss", 0.05}}));  // a parameter is parameter.NAME
+  EXPECT_TRUE(eval("val.loss < 1 and TRUE", {{"val.loss", 0}, {"TRUE", 1}}));
+  const auto c = StopCondition::parse("loss < 0.1 or metadata.loss > 5 or val.acc").value();
+  EXPECT_EQ(c.metadata_keys(), (std::vector<std::string>{"loss", "val.acc"}));
+}
+
+TEST(StopCondition, MetadataAndParameterTogether) {
+  const std::string text = "metadata.loss < 0.1 and parameter.lr > 0.001";
+  EXPECT_TRUE(eval(text, {{"loss", 0.05}}, {{"lr", 0.01}}));
+  EXPECT_FALSE(eval(text, {{"loss", 0.05}}, {{"lr", 0.0001}}));
+  EXPECT_FALSE(eval(text, {{"loss", 0.5}}, {{"lr", 0.01}}));
+  EXPECT_FALSE(eval(text, {}, {{"lr", 0.01}}));
+}
+
+TEST(StopCondition, ChainedComparisonsAreConjunctions) {
+  EXPECT_TRUE(eval("0.1 < loss < 0.5", {{"loss", 0.3}}));
+  EXPECT_FALSE(eval("0.1 < loss < 0.5", {{"loss", 0.05}}));
+  EXPECT_FALSE(eval("0.1 < loss < 0.5", {{"loss", 0.5}}));
+  EXPECT_FALSE(eval("0.1 < loss < 0.5", {}));
+  EXPECT_TRUE(eval("1 < 2 < 3 <= 3 != 4"));
+  EXPECT_FALSE(eval("1 < 3 < 2"));
+  EXPECT_TRUE(eval("not 3 < 2 < 1"));
+  // The middle operand is looked up once; a false first link stops before the last.
+  Fake fake{{{"a", 2}, {"b", 1}}, {}, {}};
+  EXPECT_TRUE(StopCondition::parse("1 < a < 3").value().evaluate(fake.lookup()));
+  EXPECT_EQ(fake.asked, (std::vector<std::string>{"metadata.a"}));
+  fake.asked.clear();
+  EXPECT_FALSE(StopCondition::parse("5 < a < b").value().evaluate(fake.lookup()));
+  EXPECT_EQ(fake.asked, (std::vector<std::string>{"metadata.a"}));
+}
+
+TEST(StopCondition, Arithmetic) {
+  EXPECT_TRUE(eval("1 + 2 * 3 == 7"));
+  EXPECT_TRUE(eval("(1 + 2) * 3 == 9"));
+  EXPECT_TRUE(eval("7 / 2 == 3.5"));
+  EXPECT_TRUE(eval("1-2 == -1"));
+  EXPECT_TRUE(eval("10 - 2 - 3 == 5"));  // left-associative
+  EXPECT_TRUE(eval("8 / 2 / 2 == 2"));
+  EXPECT_TRUE(eval("- 1 < 2"));
+  EXPECT_TRUE(eval("--1 == 1 and -+-1 == 1 and +1 == 1"));
+  EXPECT_TRUE(eval("-loss > -0.1", {{"loss", 0.05}}));
+  EXPECT_TRUE(eval("-metadata.loss < 0", {{"loss", 3}}));
+  EXPECT_TRUE(eval("2 * -3 == -6"));
+  EXPECT_TRUE(eval("True + True == 2"));
+  EXPECT_TRUE(eval("'a' + 'b' == 'ab'"));
+  EXPECT_TRUE(eval("acc - base > 0.1", {{"acc", 0.9}, {"base", 0.5}}));
+  EXPECT_TRUE(eval("metadata.a - 1 == 1", {{"a", 2}}));  // spaces end a metadata.KEY
+  // Overflow becomes a float; what Python rejects is missing (every comparison false).
+  EXPECT_TRUE(eval("9223372036854775807 + 1 > 9223372036854775807"));
+  EXPECT_FALSE(eval("1 / 0 == 1 / 0"));
+  EXPECT_FALSE(eval("1 / 0 != 1"));
+  EXPECT_FALSE(eval("'a' + 1 != 0"));
+  EXPECT_FALSE(eval("loss * 2 < 1", {}));
+  EXPECT_TRUE(eval("not (loss * 2 < 1)", {}));
+  EXPECT_TRUE(eval("loss * 2", {{"loss", 1}}));  // truthiness of a number
+  EXPECT_FALSE(eval("loss - 1", {{"loss", 1}}));
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ TEST(TaskSpecLoader, LoadsBlueprintsFromValohaiYaml) {
     engine: optuna
     optimization-target-metric: loss
     optimization-target-value: 0.05
+    parameters: []
 )",
                                           "t.yaml");
   EXPECT_TRUE(loaded.diagnostics.empty()) << loaded.diagnostics.to_string();
@@ -150,11 +151,11 @@ TEST(TaskSpecLoader, ReportsEachProblemWithItsPosition) {
   const Case cases[] = {
       {"bad_type", R"(type: exhaustive
 )",
-       R"(g.yaml:1:7: error: unknown task type 'exhaustive' (expected grid_search, random_search, manual_search or bayesian_tpe)
+       R"(g.yaml:1:7: error: unknown task type 'exhaustive' (expected grid_search, random_search, manual_search, bayesian_tpe or distributed)
 )"},
       {"distributed", R"(type: distributed
 )",
-       R"(g.yaml:1:7: error: task type 'distributed' is not supported by vhtask
+       R"(g.yaml:1:7: error: task type 'distributed' is not run by vhtask
 )"},
       {"type_int", R"(type: 3
 )",
