@@ -33,7 +33,7 @@ struct LaunchSpec {
   ExecutionId id = 0;
   TaskId task = 0;
   Slot slot = 0;
-  std::string command;  // rendered; run by /bin/sh -c, or directly if it starts with "#!"
+  std::string command;  // rendered; run by /bin/bash -c (sh without bash), directly if "#!..."
   std::string cwd;      // the command's working directory; empty: the daemon's
   // The command's whole environment: the client's environment plus the step's variables. The
   // runner adds VH_OUTPUTS_DIR, VH_INPUTS_DIR, VH_CONFIG_DIR (EXEC_DIR/outputs, /inputs,
