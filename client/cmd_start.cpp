@@ -123,10 +123,12 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   for (const auto& p : opts.params) {
     fixed.emplace_back(p);
   }
-  const std::string cwd = current_directory();
+  // Executions run in the project directory, wherever the client runs (spec section 5); the
+  // grid file was read already, relative to the client's own directory.
+  const std::string project = project_directory(opts.file);
   boost::json::object params{
       {"config_text", search.config_text}, {"config_file", opts.file}, {"step", search.step->name},
-      {"params", std::move(fixed)},        {"seed", plan.seed()},      {"cwd", cwd},
+      {"params", std::move(fixed)},        {"seed", plan.seed()},      {"cwd", project},
       {"env", environment_object()},
   };
   if (!opts.grid.empty()) {
@@ -158,8 +160,9 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   if (opts.pack) {
     params["pack"] = *opts.pack;
   }
-  if (auto commit = git_commit(cwd)) {
-    params["git_commit"] = *commit;
+  if (auto git = git_state(project); git.commit) {
+    params["git_commit"] = *git.commit;
+    params["git_dirty"] = git.dirty.value_or(false);
   }
   return params;
 }

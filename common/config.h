@@ -59,6 +59,9 @@ struct Step {
   std::optional<std::string> source_path;
   std::optional<std::int64_t> time_limit_seconds;
   std::optional<std::int64_t> no_output_timeout_seconds;
+  // `stop-condition` (spec section 4): each execution that meets it is stopped gracefully.
+  std::optional<std::string> stop_condition;
+  Mark stop_condition_mark;  // where the field is, for messages
   Mark mark;
 
   const Parameter* find_parameter(const std::string& name) const;
