@@ -269,7 +269,7 @@ void register_start(CLI::App& app, const GlobalOptions& global, int& exit_code) 
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Print the executions; start nothing");
   cmd->add_flag("-w,--wait", opts->wait,
                 "Wait for the task to end (progress on a terminal); exit 0 if every execution "
-                "completed, 1 otherwise");
+                "completed or the task's stop-condition was met, 1 otherwise");
   cmd->add_flag("--json", opts->json,
                 "Print JSON: {\"task\", \"count\", \"seed\"} (with --wait also \"summary\"); "
                 "with --dry-run the executions");

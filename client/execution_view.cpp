@@ -160,8 +160,9 @@ std::string render_execution_detail(const boost::json::object& show_result, cons
   }
   if (const auto commit = string_field(show_result, "git_commit"); !commit.empty()) {
     const auto* dirty = show_result.if_contains("git_dirty");
-    add_line(out, "Git",
-             commit + (dirty != nullptr && dirty->is_bool() && dirty->get_bool() ? " (dirty)" : ""));
+    add_line(
+        out, "Git",
+        commit + (dirty != nullptr && dirty->is_bool() && dirty->get_bool() ? " (dirty)" : ""));
   }
   if (const auto* outputs = array_field(show_result, "outputs")) {
     std::string lines;

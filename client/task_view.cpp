@@ -103,9 +103,10 @@ std::string render_task_list(const boost::json::array& tasks, const Style& style
 
 std::string render_task_header(const boost::json::object& task, const Style& style) {
   const auto progress = TaskProgress::from_summary(task);
-  std::string out = fmt::format("Task {}{}: {}  {}/{}  {}  {}\n", progress.id, task_label(task),
-                                state_text(task, progress, style), progress.finished(),
-                                progress.count, counts_text(progress, style), duration_of(progress));
+  std::string out =
+      fmt::format("Task {}{}: {}  {}/{}  {}  {}\n", progress.id, task_label(task),
+                  state_text(task, progress, style), progress.finished(), progress.count,
+                  counts_text(progress, style), duration_of(progress));
   out += project_line(task);
   // Why it stopped or failed (e.g. which execution met its stop-condition).
   if (const auto reason = string_field(task, "reason"); !reason.empty()) {

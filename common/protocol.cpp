@@ -15,10 +15,9 @@ namespace {
 
 // Only what this build really serves: clients test capabilities, not versions.
 constexpr std::array<std::string_view, 16> k_capabilities = {
-    "cmd-version", "cmd-start",    "cmd-status",  "cmd-show",     "cmd-logs",
-    "cmd-rerun",   "cmd-wait",     "cmd-stop",    "cmd-parallel", "cmd-shutdown",
-    "logs-follow", "status-watch", "cmd-compare", "metadata",     "stop-condition",
-    "outputs"};
+    "cmd-version", "cmd-start", "cmd-status",     "cmd-show",     "cmd-logs",    "cmd-rerun",
+    "cmd-wait",    "cmd-stop",  "cmd-parallel",   "cmd-shutdown", "logs-follow", "status-watch",
+    "cmd-compare", "metadata",  "stop-condition", "outputs"};
 
 }  // namespace
 

@@ -93,11 +93,9 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
   }
   // The step's condition only for an execution still running; the task's only while the task
   // is not stopping already.
-  const common::StopCondition* step_condition =
-      task->step_condition && record->state == ExecutionState::started &&
-              touched_by(*task->step_condition, keys)
-          ? task->step_condition.get()
-          : nullptr;
+  const bool check_step = task->step_condition && record->state == ExecutionState::started &&
+                          touched_by(*task->step_condition, keys);
+  const common::StopCondition* step_condition = check_step ? task->step_condition.get() : nullptr;
   const common::StopCondition* task_condition =
       task->stop_condition && !task->final_state && touched_by(*task->stop_condition, keys)
           ? task->stop_condition.get()

@@ -17,7 +17,7 @@ struct OutputFile {
 };
 
 struct OutputListing {
-  std::string directory;         // the outputs directory, absolute
+  std::string directory;          // the outputs directory, absolute
   std::vector<OutputFile> files;  // by name; at most `limit` of them
   std::size_t total = 0;          // every file found, also those beyond `limit`
 };

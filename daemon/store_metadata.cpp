@@ -130,9 +130,9 @@ Result<void> Store::clear_stop_reason(TaskId id) {
 }
 
 Result<void> Store::mark_condition_met(ExecutionId id, const std::string& reason) {
-  auto stmt = VHTASK_TRY(
-      cached("UPDATE executions SET state = 'stopping', reason = ?, condition_met = 1 "
-             "WHERE id = ? AND state = 'started'"));
+  auto stmt =
+      VHTASK_TRY(cached("UPDATE executions SET state = 'stopping', reason = ?, condition_met = 1 "
+                        "WHERE id = ? AND state = 'started'"));
   VHTASK_TRY(stmt->bind_all(reason, id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("started execution {}", id));

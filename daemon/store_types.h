@@ -28,7 +28,7 @@ struct NewTask {
   std::string blueprint;     // the `- task:` blueprint's name (start --task), else empty
   std::string fixed_params_json = "[]";  // the `--param NAME=VALUE` strings, a JSON array
   std::string varying_json = "[]";       // names of the parameters that vary, a JSON array
-  std::string cwd;  // the project directory: where the executions run
+  std::string cwd;                       // the project directory: where the executions run
   std::optional<std::string> git_commit;
   std::optional<bool> git_dirty;  // tracked files differed from git_commit (nullopt without it)
   std::string environment_json = "{}";  // the client's environment, a JSON object

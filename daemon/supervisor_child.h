@@ -21,8 +21,8 @@ struct ChildSpec {
   std::string command;
   std::string shell = "/bin/sh";  // runs `command` when script_path is empty
   std::string script_path;        // absolute; empty: run through `shell -c`
-  std::string cwd;          // empty: inherit
-  int log_fd = -1;          // becomes the child's stdout and stderr
+  std::string cwd;                // empty: inherit
+  int log_fd = -1;                // becomes the child's stdout and stderr
 };
 
 // A forked child, and the read end of its close-on-exec report pipe (owned by the caller until

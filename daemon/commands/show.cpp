@@ -58,8 +58,8 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
   const OutputListing listing = list_outputs(ctx.engine.exec_dir(execution->id), k_max_outputs);
   boost::json::array outputs;
   for (const auto& file : listing.files) {
-    outputs.push_back(boost::json::object{{"name", file.name}, {"path", file.path},
-                                          {"size", static_cast<std::uint64_t>(file.size)}});
+    outputs.push_back(boost::json::object{
+        {"name", file.name}, {"path", file.path}, {"size", static_cast<std::uint64_t>(file.size)}});
   }
   const auto& spec = task->spec;
   reply->result(boost::json::object{

@@ -123,16 +123,17 @@ TEST_F(ProjectRun, StartFromAnotherDirectoryAndRerunRunInTheProjectDirectory) {
   write("elsewhere/grid.yaml",
         "type: grid_search\nparameters:\n  - {name: i, style: multiple, rules: {items: [1]}}\n");
   const std::string project = path("project");
-  const auto started = vhtask(
-      {"start", "where", "-f", project + "/valohai.yaml", "--grid", "grid.yaml", "--wait"},
-      path("elsewhere"));
+  const auto started =
+      vhtask({"start", "where", "-f", project + "/valohai.yaml", "--grid", "grid.yaml", "--wait"},
+             path("elsewhere"));
   ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
   const std::string expected = project + "\nrepo=" + project + " unbuffered=1\nproject data\n";
   EXPECT_EQ(log_of(1), expected);
   EXPECT_EQ(execution(1).at("parameters").at("i"), 1);
 
   // Relative -f from a subdirectory's parent works the same way.
-  const auto relative = vhtask({"start", "where", "-f", "project/valohai.yaml", "--wait"}, path(""));
+  const auto relative =
+      vhtask({"start", "where", "-f", "project/valohai.yaml", "--wait"}, path(""));
   ASSERT_EQ(relative.exit_code, 0) << relative.out << relative.err;
   EXPECT_EQ(log_of(2), expected);
 
@@ -169,9 +170,11 @@ TEST_F(ProjectRun, TheProjectsGitCommitAndDirtyStateAreRecordedAndShown) {
   write("project/scratch.log", "x\n");
 
   // Started from outside the checkout: the commit is the project's, not the client's cwd's.
-  ASSERT_EQ(vhtask({"start", "where", "-f", project + "/valohai.yaml", "--wait"}, "/").exit_code, 0);
+  ASSERT_EQ(vhtask({"start", "where", "-f", project + "/valohai.yaml", "--wait"}, "/").exit_code,
+            0);
   write("project/data.txt", "v2\n");  // a tracked file changed: dirty
-  ASSERT_EQ(vhtask({"start", "where", "-f", project + "/valohai.yaml", "--wait"}, "/").exit_code, 0);
+  ASSERT_EQ(vhtask({"start", "where", "-f", project + "/valohai.yaml", "--wait"}, "/").exit_code,
+            0);
 
   const auto clean = vhtask_json({"status", "1"}, "/").at("task");
   EXPECT_EQ(clean.at("git_commit"), json::value(commit));
@@ -184,12 +187,12 @@ TEST_F(ProjectRun, TheProjectsGitCommitAndDirtyStateAreRecordedAndShown) {
   EXPECT_NE(text.out.find("Project: " + project + " (git " + commit + ", dirty)\n"),
             std::string::npos)
       << text.out;
-  EXPECT_NE(vhtask({"status", "1"}, "/").out.find("Project: " + project + " (git " + commit + ")\n"),
-            std::string::npos);
+  EXPECT_NE(
+      vhtask({"status", "1"}, "/").out.find("Project: " + project + " (git " + commit + ")\n"),
+      std::string::npos);
   const auto shown = vhtask({"show", "2"}, "/");
   EXPECT_NE(shown.out.find("Directory:  " + project + "\n"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("Git:        " + commit + " (dirty)\n"), std::string::npos)
-      << shown.out;
+  EXPECT_NE(shown.out.find("Git:        " + commit + " (dirty)\n"), std::string::npos) << shown.out;
   const auto shown_json = vhtask_json({"show", "1"}, "/");
   EXPECT_EQ(shown_json.at("git_commit"), json::value(commit));
   EXPECT_EQ(shown_json.at("git_dirty"), false);
@@ -327,19 +330,19 @@ const char* const k_outputs_yaml = R"text(- step:
 
 TEST_F(ProjectRun, OutputsAreListedByShowAndPrintedByOutputs) {
   write("out/valohai.yaml", k_outputs_yaml);
-  ASSERT_EQ(vhtask({"start", "write", "-f", path("out/valohai.yaml"), "--wait"}, "/").exit_code,
-            0);
+  ASSERT_EQ(vhtask({"start", "write", "-f", path("out/valohai.yaml"), "--wait"}, "/").exit_code, 0);
   const std::string dir =
       std::filesystem::canonical(m_daemon.state_dir() + "/executions/1/outputs").string();
   const auto shown = vhtask_json({"show", "1"}, "/");
-  EXPECT_EQ(shown.at("outputs"),
-            json::parse(R"([{"name": "model.bin", "path": ")" + dir + R"(/model.bin", "size": 5},)"
-                        R"({"name": "plots/loss.txt", "path": ")" +
-                        dir + R"(/plots/loss.txt", "size": 2}])"));
+  EXPECT_EQ(shown.at("outputs"), json::parse(R"([{"name": "model.bin", "path": ")" + dir +
+                                             R"(/model.bin", "size": 5},)"
+                                             R"({"name": "plots/loss.txt", "path": ")" +
+                                             dir + R"(/plots/loss.txt", "size": 2}])"));
   EXPECT_EQ(shown.at("outputs_total"), 2);
   const auto text = vhtask({"show", "1"}, "/");
-  EXPECT_NE(text.out.find("Outputs:    model.bin  (5 bytes)\n            plots/loss.txt  (2 bytes)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.out.find("Outputs:    model.bin  (5 bytes)\n            plots/loss.txt  (2 bytes)\n"),
+      std::string::npos)
       << text.out;
 
   const auto paths = vhtask({"outputs", "1"}, "/");

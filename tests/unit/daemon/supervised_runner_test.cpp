@@ -149,7 +149,7 @@ TEST_F(SupervisedRunnerTest, EnvironmentParametersAndOwnSession) {
                      "cut -d' ' -f6 /proc/$$/stat");
   launch.slot = 5;
   launch.env["CLIENT_VAR"] = "from client";
-  launch.env["VHTASK_SLOT"] = "99";  // replaced by the runner
+  launch.env["VHTASK_SLOT"] = "99";     // replaced by the runner
   launch.env["PYTHONUNBUFFERED"] = "";  // so is this one
   const std::string project = std::filesystem::canonical(m_temp.path()).string();
   launch.cwd = project;

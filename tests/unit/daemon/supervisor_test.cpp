@@ -294,13 +294,13 @@ TEST_F(SupervisorTest, ShebangCommandRunsAsAScript) {
 // `set -e`, the last line's status. dash has no `source` and no `$BASH_VERSION`.
 TEST_F(SupervisorTest, MultiLineScriptRunsInOneBashSessionWithTheLastLinesStatus) {
   m_temp.write("exec/env.sh", "GREETING=hello\n");
-  const auto result = run(
-      "source env.sh\n"
-      "false\n"
-      "echo \"$GREETING ${BASH_VERSION:+bash}\"\n"
-      "exit_with() { return \"$1\"; }\n"
-      "exit_with 5\n",
-      with_args({"--cwd", exec_dir()}));
+  const auto result =
+      run("source env.sh\n"
+          "false\n"
+          "echo \"$GREETING ${BASH_VERSION:+bash}\"\n"
+          "exit_with() { return \"$1\"; }\n"
+          "exit_with 5\n",
+          with_args({"--cwd", exec_dir()}));
   EXPECT_EQ(result.at("exit_code"), 5);
   EXPECT_EQ(log(), "hello bash\n");
   const auto ok = run("false\ntrue\n");
