@@ -15,6 +15,19 @@ LoadedConfig load_clean(const std::string& yaml) {
   return loaded;
 }
 
+TEST(ConfigLoader, AMalformedStepStopConditionIsAnErrorWithItsLine) {
+  const LoadedConfig loaded = load_config(R"(- step:
+    name: train
+    image: python:3.12
+    command: python train.py
+    stop-condition: metadata.loss <
+)",
+                                          "t.yaml");
+  EXPECT_EQ(loaded.diagnostics.to_string(),
+            "t.yaml:5: error: stop-condition: column 16: expected a value, found end of "
+            "expression\n");
+}
+
 TEST(ConfigLoader, LoadsEveryStepField) {
   const LoadedConfig loaded = load_clean(R"(---
 - step:
@@ -74,6 +87,8 @@ TEST(ConfigLoader, LoadsEveryStepField) {
   EXPECT_TRUE(s.environment_variables[1].optional);
   ASSERT_EQ(s.parameters.size(), 1u);
   EXPECT_EQ(s.parameters[0].name, "lr");
+  EXPECT_EQ(s.stop_condition, "metadata.loss < 0.1");
+  EXPECT_EQ(s.stop_condition_mark.line, 25);
 
   const Step& e = loaded.config.steps[1];
   EXPECT_EQ(e.command, std::vector<std::string>{"echo hi"});
