@@ -39,6 +39,9 @@ protected:
       options.env[key] = value;
     }
     options.env["NO_COLOR"] = "1";
+    // The client's environment reaches the executions: an empty value (Python's "unset") shows
+    // that the daemon sets PYTHONUNBUFFERED itself, whatever the test's own environment says.
+    options.env["PYTHONUNBUFFERED"] = "";
     options.cwd = cwd;
     options.deadline = 60s;
     return run_process(args, options);
