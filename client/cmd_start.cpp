@@ -162,7 +162,9 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   }
   if (auto git = git_state(project); git.commit) {
     params["git_commit"] = *git.commit;
-    params["git_dirty"] = git.dirty.value_or(false);
+    if (git.dirty) {
+      params["git_dirty"] = *git.dirty;
+    }
   }
   return params;
 }

@@ -113,13 +113,13 @@ GitState git_state(const std::string& dir) {
   if (!commit || !is_commit_hash(*commit)) {
     return state;
   }
-  // Refreshes the index's stat data first, so a file touched but unchanged is not dirty.
-  const auto changes = run_git(dir, {"status", "--porcelain", "--untracked-files=no"});
-  if (!changes) {
-    return state;
-  }
   state.commit = std::move(commit);
-  state.dirty = !changes->empty();
+  // Compares contents (a file touched but unchanged is not dirty) without writing the index, so
+  // a git running at the same time is not disturbed.
+  if (const auto changes =
+          run_git(dir, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"})) {
+    state.dirty = !changes->empty();
+  }
   return state;
 }
 

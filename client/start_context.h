@@ -25,7 +25,8 @@ std::string project_directory(const std::string& config_file);
 struct GitState {
   std::optional<std::string> commit;  // `git rev-parse HEAD`: 40 hex digits
   // Tracked files differ from HEAD (staged or not), as `git describe --dirty` counts it:
-  // untracked files do not make a tree dirty. nullopt with the commit.
+  // untracked files do not make a tree dirty. nullopt without a commit, or when git status
+  // failed.
   std::optional<bool> dirty;
 };
 

@@ -44,7 +44,7 @@ struct StartRequest {
   std::string cwd;  // the project directory: where the executions run
   std::map<std::string, std::string> env;
   std::optional<std::string> git_commit;
-  bool git_dirty = false;                // with git_commit only
+  std::optional<bool> git_dirty;         // with git_commit only; nullopt: unknown
   std::optional<ExecutorKind> executor;  // nullopt: the daemon's default (EngineSettings)
   SlurmOptions slurm;                    // used when the executor is slurm
 };
