@@ -41,7 +41,8 @@ void register_show(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   cmd->add_option("exec", opts->execution, "An execution id (the EXEC column of `status TASK`)")
       ->required();
   cmd->add_flag("--json", opts->json,
-                "Print the daemon's result as JSON: {\"execution\", \"attempts\"}");
+                "Print the daemon's result as JSON: {\"execution\", \"attempts\", \"metadata\", "
+                "\"directory\", \"git_commit\", \"outputs\", ...}");
   cmd->callback([opts, &global, &exit_code] { exit_code = exit_status(run_show(*opts, global)); });
 }
 

@@ -140,14 +140,16 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   for (const auto& p : opts.params) {
     fixed.emplace_back(p);
   }
-  const std::string cwd = current_directory();
+  // Executions run in the project directory, wherever the client runs (spec section 5); the
+  // grid file was read already, relative to the client's own directory.
+  const std::string project = project_directory(opts.file);
   boost::json::object params{
       {"config_text", search.config_text},
       {"config_file", opts.file},
       {"step", search.step->name},
       {"params", std::move(fixed)},
       {"seed", plan.seed()},
-      {"cwd", common::encode_byte_string(cwd)},
+      {"cwd", common::encode_byte_string(project)},
       {"env", environment_params(used_bytes)},
   };
   used_bytes = used_bytes || params["cwd"].is_object();
@@ -180,8 +182,11 @@ boost::json::object start_params(const StartOptions& opts, const Search& search,
   if (opts.pack) {
     params["pack"] = *opts.pack;
   }
-  if (auto commit = git_commit(cwd)) {
-    params["git_commit"] = *commit;
+  if (auto git = git_state(project); git.commit) {
+    params["git_commit"] = *git.commit;
+    if (git.dirty) {
+      params["git_dirty"] = *git.dirty;
+    }
   }
   return params;
 }
@@ -317,7 +322,7 @@ void register_start(CLI::App& app, const GlobalOptions& global, int& exit_code) 
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Print the executions; start nothing");
   cmd->add_flag("-w,--wait", opts->wait,
                 "Wait for the task to end (progress on a terminal); exit 0 if every execution "
-                "completed, 1 otherwise");
+                "completed or the task's stop-condition was met, 1 otherwise");
   cmd->add_flag("--json", opts->json,
                 "Print JSON: {\"task\", \"count\", \"seed\"} (with --wait also \"summary\"); "
                 "with --dry-run the executions");

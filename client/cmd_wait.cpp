@@ -37,7 +37,9 @@ Outcome<int> run_wait(const WaitOptions& opts, const GlobalOptions& global) {
 void register_wait(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   auto opts = std::make_shared<WaitOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "wait", "Wait for a task to end; exit 0 if every execution completed, 1 otherwise");
+      "wait",
+      "Wait for a task to end; exit 0 if every execution completed or the task's "
+      "stop-condition was met, 1 otherwise");
   cmd->add_option("task", opts->task, "A task id")->required();
   cmd->add_flag("--json", opts->json,
                 "Print the daemon's result as JSON: {\"task\": {...}} once the task has ended");

@@ -28,6 +28,7 @@ void register_render(CLI::App& app, int& exit_code);
 void register_start(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void register_status(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void register_show(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void register_outputs(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void register_compare(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void register_logs(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void register_rerun(CLI::App& app, const GlobalOptions& global, int& exit_code);

@@ -155,6 +155,31 @@ std::string render_execution_detail(const boost::json::object& show_result, cons
   }
   const auto log = string_field(e, "log_path");
   add_line(out, "Log", log.empty() ? "-" : escape_controls(log));
+  // Where it ran and what it wrote (daemons without the "outputs" capability omit these).
+  if (const auto dir = string_field(show_result, "directory"); !dir.empty()) {
+    add_line(out, "Directory", escape_controls(dir));
+  }
+  if (const auto commit = string_field(show_result, "git_commit"); !commit.empty()) {
+    const auto* dirty = show_result.if_contains("git_dirty");
+    add_line(
+        out, "Git",
+        escape_controls(commit) + (dirty != nullptr && dirty->is_bool() && dirty->get_bool() ? " (dirty)" : ""));
+  }
+  if (const auto* outputs = array_field(show_result, "outputs")) {
+    std::string lines;
+    for (const auto& item : *outputs) {
+      if (const auto* file = item.if_object()) {
+        lines += fmt::format("{}{}  ({} bytes)", lines.empty() ? "" : "\n" + std::string(12, ' '),
+                             escape_controls(string_field(*file, "name")), int_field(*file, "size").value_or(0));
+      }
+    }
+    const auto total = int_field(show_result, "outputs_total").value_or(0);
+    if (total > static_cast<std::int64_t>(outputs->size())) {
+      lines += fmt::format("\n{}(and {} more: `vhtask outputs`)", std::string(12, ' '),
+                           total - static_cast<std::int64_t>(outputs->size()));
+    }
+    add_line(out, "Outputs", lines.empty() ? "-" : lines);
+  }
   // The latest value of each metadata key (daemons without the "metadata" capability omit it).
   if (const auto* metadata = object_field(show_result, "metadata")) {
     std::string lines;

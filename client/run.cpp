@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   register_start(app, global, exit_code);
   register_status(app, global, exit_code);
   register_show(app, global, exit_code);
+  register_outputs(app, global, exit_code);
   register_compare(app, global, exit_code);
   register_logs(app, global, exit_code);
   register_rerun(app, global, exit_code);

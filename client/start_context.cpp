@@ -36,36 +36,8 @@ std::string read_all(int fd, std::size_t limit) {
   }
 }
 
-bool is_commit_hash(std::string_view text) {
-  return text.size() == 40 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(c) != 0; });
-}
-
-}  // namespace
-
-std::string current_directory() {
-  std::error_code ec;
-  const auto cwd = std::filesystem::current_path(ec);
-  return ec ? std::string() : cwd.string();
-}
-
-boost::json::object environment_object() {
-  boost::json::object env;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    const auto eq = text.find('=');
-    if (eq == std::string_view::npos || eq == 0) {
-      continue;
-    }
-    const auto name = text.substr(0, eq);
-    if (!env.contains(name)) {
-      env[name] = text.substr(eq + 1);
-    }
-  }
-  return env;
-}
-
-std::optional<std::string> git_commit(const std::string& dir) {
+// `git -C dir ARGS...`'s stdout, or nullopt when git cannot run or exits non-zero.
+std::optional<std::string> run_git(const std::string& dir, std::vector<std::string> args) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) {
     return std::nullopt;
@@ -75,8 +47,9 @@ std::optional<std::string> git_commit(const std::string& dir) {
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::string dir_arg = dir.empty() ? std::string(".") : dir;
-  std::vector<std::string> strings = {"git", "-C", dir_arg, "rev-parse", "--verify", "-q", "HEAD"};
+  std::vector<std::string> strings = {"git", "-C", dir.empty() ? std::string(".") : dir};
+  strings.insert(strings.end(), std::make_move_iterator(args.begin()),
+                 std::make_move_iterator(args.end()));
   std::vector<char*> argv;
   for (auto& s : strings) {
     argv.push_back(s.data());
@@ -98,13 +71,56 @@ std::optional<std::string> git_commit(const std::string& dir) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return std::nullopt;
   }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.pop_back();
-  }
-  if (!is_commit_hash(text)) {
-    return std::nullopt;
-  }
   return text;
+}
+
+bool is_commit_hash(std::string_view text) {
+  return text.size() == 40 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(c) != 0; });
+}
+
+}  // namespace
+
+boost::json::object environment_object() {
+  boost::json::object env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      continue;
+    }
+    const auto name = text.substr(0, eq);
+    if (!env.contains(name)) {
+      env[name] = text.substr(eq + 1);
+    }
+  }
+  return env;
+}
+
+std::string project_directory(const std::string& config_file) {
+  std::error_code ec;
+  const auto file = std::filesystem::absolute(config_file, ec);
+  return ec ? std::string() : file.lexically_normal().parent_path().string();
+}
+
+GitState git_state(const std::string& dir) {
+  GitState state;
+  auto commit = run_git(dir, {"rev-parse", "--verify", "-q", "HEAD"});
+  while (commit && !commit->empty() &&
+         std::isspace(static_cast<unsigned char>(commit->back())) != 0) {
+    commit->pop_back();
+  }
+  if (!commit || !is_commit_hash(*commit)) {
+    return state;
+  }
+  state.commit = std::move(commit);
+  // Compares contents (a file touched but unchanged is not dirty) without writing the index, so
+  // a git running at the same time is not disturbed.
+  if (const auto changes =
+          run_git(dir, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"})) {
+    state.dirty = !changes->empty();
+  }
+  return state;
 }
 
 }  // namespace vhtask::client

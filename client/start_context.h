@@ -1,8 +1,10 @@
 #pragma once
 
-// What `vhtask start` records about where it was run: the working directory, the whole
-// environment, and the git commit checked out there. The daemon runs the executions with these,
-// so a task runs as if started from this shell. Main thread only (runs git as a child process).
+// What `vhtask start` records about where it was run: the project directory (the folder holding
+// the valohai.yaml, where every execution runs: spec section 5), the whole environment, and the
+// git commit checked out there (and whether the tree was dirty). The daemon runs the executions
+// with these, so a task runs as if started from this shell in the project's checkout. Main thread
+// only (runs git as a child process).
 
 #include <boost/json/object.hpp>
 
@@ -11,15 +13,25 @@
 
 namespace vhtask::client {
 
-// The current directory, or "" if it cannot be read (deleted).
-std::string current_directory();
-
 // Every variable of this process's environment as a JSON object of strings. An entry without '='
 // is skipped; the first of duplicate names wins, as getenv() would see it.
 boost::json::object environment_object();
 
-// `git rev-parse HEAD` in `dir`: the 40-hex commit, or nullopt when `dir` is not in a git
-// checkout, git is missing, or it says anything else. git's stderr is discarded.
-std::optional<std::string> git_commit(const std::string& dir);
+// The absolute, normalised directory holding `config_file` (relative paths are taken against
+// the current directory), or "" when that cannot be known (the current directory was deleted).
+std::string project_directory(const std::string& config_file);
+
+// The checkout `dir` is in, as git sees it.
+struct GitState {
+  std::optional<std::string> commit;  // `git rev-parse HEAD`: 40 hex digits
+  // Tracked files differ from HEAD (staged or not), as `git describe --dirty` counts it:
+  // untracked files do not make a tree dirty. nullopt without a commit, or when git status
+  // failed.
+  std::optional<bool> dirty;
+};
+
+// GitState of `dir`: both nullopt when `dir` is not in a git checkout (or has no commit yet),
+// git is missing, or it says anything else. git's stderr is discarded.
+GitState git_state(const std::string& dir);
 
 }  // namespace vhtask::client

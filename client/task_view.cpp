@@ -30,6 +30,32 @@ std::string duration_of(const TaskProgress& progress) {
   return elapsed ? format_duration(*elapsed) : "-";
 }
 
+// The state, painted; a task its stop-condition stopped reads "stopped, condition met".
+std::string state_text(const boost::json::object& task, const TaskProgress& progress,
+                       const Style& style) {
+  std::string text = style.paint(progress.state, state_color(progress.state));
+  const auto* met = task.if_contains("condition_met");
+  if (met != nullptr && met->is_bool() && met->get_bool()) {
+    text += ", condition met";
+  }
+  return text;
+}
+
+// "Project: DIR (git 0123abcd..., dirty)", or "" when the summary has no directory.
+std::string project_line(const boost::json::object& task) {
+  const auto dir = string_field(task, "cwd");
+  if (dir.empty()) {
+    return "";
+  }
+  std::string line = "Project: " + dir;
+  if (const auto commit = string_field(task, "git_commit"); !commit.empty()) {
+    const auto* dirty = task.if_contains("git_dirty");
+    const bool is_dirty = dirty != nullptr && dirty->is_bool() && dirty->get_bool();
+    line += " (git " + commit + (is_dirty ? ", dirty)" : ")");
+  }
+  return line + "\n";
+}
+
 std::string local_time(const std::string& timestamp) {
   const auto time = parse_timestamp(timestamp);
   return time ? format_local_time(*time) : "-";
@@ -81,8 +107,9 @@ std::string render_task_header(const boost::json::object& task, const Style& sty
   const auto progress = TaskProgress::from_summary(task);
   std::string out =
       fmt::format("Task {}{}: {}  {}/{}  {}  {}\n", progress.id, task_label(task),
-                  style.paint(progress.state, state_color(progress.state)), progress.finished(),
-                  progress.count, counts_text(progress, style), duration_of(progress));
+                  state_text(task, progress, style), progress.finished(), progress.count,
+                  counts_text(progress, style), duration_of(progress));
+  out += project_line(task);
   // Why it stopped or failed (e.g. which execution met its stop-condition).
   if (const auto reason = string_field(task, "reason"); !reason.empty()) {
     out += "Reason: " + escape_controls(reason) + "\n";
@@ -92,9 +119,9 @@ std::string render_task_header(const boost::json::object& task, const Style& sty
 
 std::string render_task_outcome(const boost::json::object& task, const Style& style) {
   const auto progress = TaskProgress::from_summary(task);
-  std::string line = fmt::format("Task {} {}: {} in {}", progress.id,
-                                 style.paint(progress.state, state_color(progress.state)),
-                                 counts_text(progress, style), duration_of(progress));
+  std::string line =
+      fmt::format("Task {} {}: {} in {}", progress.id, state_text(task, progress, style),
+                  counts_text(progress, style), duration_of(progress));
   if (const auto reason = string_field(task, "reason"); !reason.empty()) {
     line += " (" + escape_controls(reason) + ")";
   }

@@ -19,7 +19,9 @@ namespace vhtask::client {
 // there are none when `tasks` is empty.
 std::string render_task_list(const boost::json::array& tasks, const Style& style);
 
-// "Task 12 (train, grid_search, seed 42): running  45/100  40 complete, 5 queued  1m 12s"
+// "Task 12 (train, grid_search, seed 42): running  45/100  40 complete, 5 queued  1m 12s", then
+// "Project: DIR (git COMMIT[, dirty])" and "Reason: ..." when known. A task its stop-condition
+// stopped is "stopped, condition met".
 std::string render_task_header(const boost::json::object& task, const Style& style);
 
 // The closing line of a wait: "Task 12 complete: 100 complete in 3m 12s".

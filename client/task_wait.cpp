@@ -64,8 +64,15 @@ Outcome<boost::json::object> wait_for_task(Session& session, std::int64_t task, 
 int task_exit_status(const boost::json::object& summary) {
   // A task may end `complete` with failed executions in it (its on-child-error policy): the
   // exit status reports the executions, as scripts expect.
+  // Reaching the goal is a success (spec section 4): a task its stop-condition stopped, and
+  // executions their step's stop-condition stopped.
   const auto progress = TaskProgress::from_summary(summary);
-  const bool all_complete = progress.of("complete") == progress.count;
+  const auto* met = summary.if_contains("condition_met");
+  if (progress.state == "stopped" && met != nullptr && met->is_bool() && met->get_bool()) {
+    return k_exit_ok;
+  }
+  const auto stopped_at_goal = int_field(summary, "executions_condition_met").value_or(0);
+  const bool all_complete = progress.of("complete") + stopped_at_goal == progress.count;
   return progress.state == "complete" && all_complete ? k_exit_ok : k_exit_failed;
 }
 

@@ -27,7 +27,9 @@ Outcome<boost::json::object> wait_for_task(Session& session, std::int64_t task, 
                                            bool progress);
 
 // The exit status a waited-for task earns: 0 when it ended complete with every execution
-// complete, 1 otherwise (a task can end `complete` despite failed executions).
+// complete or stopped by its step's stop-condition, or when the task's own stop-condition
+// stopped it ("stopped, condition met"); 1 otherwise (a task can end `complete` despite failed
+// executions, and a task stopped by request is not a success).
 int task_exit_status(const boost::json::object& summary);
 
 }  // namespace vhtask::client

@@ -14,10 +14,10 @@ namespace vhtask::common::protocol {
 namespace {
 
 // Only what this build really serves: clients test capabilities, not versions.
-constexpr std::array<std::string_view, 17> k_capabilities = {
+constexpr std::array<std::string_view, 18> k_capabilities = {
     "cmd-version", "cmd-start", "cmd-status",     "cmd-show",     "cmd-logs",    "cmd-rerun",
     "cmd-wait",    "cmd-stop",  "cmd-parallel",   "cmd-shutdown", "logs-follow", "status-watch",
-    "cmd-compare", "metadata",  "stop-condition", "logs-offset",  "byte-strings"};
+    "cmd-compare", "metadata",  "stop-condition", "logs-offset",  "byte-strings", "outputs"};
 
 }  // namespace
 

@@ -292,6 +292,17 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
       step.time_limit_seconds = read_duration(r, f);
     } else if (f.key == "no-output-timeout") {
       step.no_output_timeout_seconds = read_duration(r, f);
+    } else if (f.key == "stop-condition") {
+      step.stop_condition = r.string(f);
+      step.stop_condition_mark = r.mark(f);
+      // Malformed: "FILE:LINE: error: stop-condition: column N: ..." as on a task.
+      if (step.stop_condition) {
+        if (auto parsed = StopCondition::parse(*step.stop_condition); !parsed) {
+          Mark line = step.stop_condition_mark;
+          line.column = 0;
+          r.error(line, "stop-condition: " + parsed.error().message);
+        }
+      }
     } else if (f.key == "parameters" && r.expect_list(f)) {
       read_parameters(r, f, step);
     } else if (f.key == "environment-variables" && r.expect_list(f)) {

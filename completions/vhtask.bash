@@ -19,7 +19,7 @@ _vhtask() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
 
-    local commands="lint render start status show compare logs rerun wait stop parallel shutdown daemon"
+    local commands="lint render start status show outputs compare logs rerun wait stop parallel shutdown daemon"
     local global_flags="--socket --state-dir --no-autostart --color --help --version"
     local states="queued started stopping complete error stopped crashed running"
 
@@ -57,7 +57,7 @@ _vhtask() {
         render) flags="-f --file -p --param --json" ;;
         start) flags="-f --file -g --grid -t --task -p --param --seed --parallel --name -n --dry-run -w --wait -y --yes --json --executor --partition --sbatch-arg --pack" ;;
         status) flags="-s --state -n --limit -w --watch --json" ;;
-        show | wait | shutdown) flags="--json" ;;
+        show | outputs | wait | shutdown) flags="--json" ;;
         compare) flags="-s --sort --desc -n --limit --all-attempts --json --csv" ;;
         logs) flags="-f --follow -n --tail --json" ;;
         rerun) flags="--failed --json" ;;

@@ -69,6 +69,9 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   row.varying_json = json_string_array(plan.varying_parameters());
   row.cwd = request.cwd;
   row.git_commit = request.git_commit;
+  if (request.git_commit) {
+    row.git_dirty = request.git_dirty;
+  }
   row.environment_json = json_env(request.env);
   row.type = common::to_string(plan.type());
   row.seed = static_cast<std::int64_t>(plan.seed());
@@ -100,6 +103,7 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   active.record = record;
   active.context = std::move(context);
   active.stop_condition = std::move(checked.stop_condition);
+  active.step_condition = std::move(checked.step_condition);
   active.env = request.env;
   spdlog::info("task {}: step {}, {} executions", record.id, record.spec.step, row.count);
   publish({record.id, std::nullopt, false});

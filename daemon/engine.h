@@ -49,9 +49,10 @@ struct StartRequest {
   TaskInputs inputs;
   std::optional<std::size_t> parallel;
   std::string name;
-  std::string cwd;
+  std::string cwd;  // the project directory: where the executions run
   std::map<std::string, std::string> env;
   std::optional<std::string> git_commit;
+  std::optional<bool> git_dirty;         // with git_commit only; nullopt: unknown
   std::optional<ExecutorKind> executor;  // nullopt: the daemon's default (EngineSettings)
   SlurmOptions slurm;                    // used when the executor is slurm
 };
@@ -122,6 +123,8 @@ public:
   std::size_t running() const { return m_running.size(); }
   // Queued executions of active tasks (for the systemd STATUS line).
   std::int64_t queued() const;
+  // The directory of execution `id` (executions_dir/<id>), whether or not it exists yet.
+  std::string exec_dir(ExecutionId id) const;
 
 private:
   struct ActiveTask {
@@ -134,6 +137,8 @@ private:
     std::optional<SlurmOptions> slurm;  // set when the task runs on the Slurm executor
     // The task's stop-condition, parsed (engine_stop_condition.cpp); null: none.
     std::shared_ptr<const common::StopCondition> stop_condition;
+    // The step's stop-condition: stops just the execution that meets it; null: none.
+    std::shared_ptr<const common::StopCondition> step_condition;
   };
   struct Running {
     TaskId task = 0;
@@ -174,12 +179,12 @@ private:
   // The scheduler's settings for a task on `executor`: a Slurm task's limit is enforced by
   // Slurm (--array=...%K), so the scheduler only caps the executions handed out at once.
   Result<void> schedule_task(const TaskRecord& record, ExecutionIndex first);
-  std::string exec_dir(ExecutionId id) const;
 
-  // engine_stop_condition.cpp: parses the task's stop-condition into task.stop_condition.
+  // engine_stop_condition.cpp: parses the task's and the step's stop-conditions into
+  // task.stop_condition and task.step_condition.
   Result<void> load_stop_condition(ActiveTask& task);
-  // A batch of `id`'s metadata setting `keys` was stored: stops its task if that meets the
-  // task's stop-condition.
+  // A batch of `id`'s metadata setting `keys` was stored: stops the execution if that meets its
+  // step's stop-condition, and its task if it meets the task's.
   void on_metadata(ExecutionId id, const std::vector<std::string>& keys);
 
   boost::asio::io_context& m_io;

@@ -108,6 +108,7 @@ Result<std::vector<ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId
       // A rerun reopens an ended task; it ends again by its own outcomes.
       task->final_state.reset();
       task->final_reason.reset();
+      VHTASK_TRY(m_store.clear_stop_reason(original.task_id));
       VHTASK_TRY(
           m_store.mark_task_state(original.task_id, TaskState::running, std::nullopt, now()));
       task->record.state = TaskState::running;

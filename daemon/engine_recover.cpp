@@ -81,6 +81,13 @@ Result<void> Engine::recover() {
       if (m_scheduler.adopt(execution.task_id, slot)) {
         m_running[execution.id] = Running{execution.task_id, slot};
         m_metadata.follow(execution.id, dir);
+        if (execution.state == ExecutionState::stopping && execution.condition_met) {
+          // Met its step's stop-condition, recorded just before the last daemon died: the stop
+          // may not have been sent (a second one is harmless).
+          if (auto sent = m_runner.stop(execution.id); !sent) {
+            spdlog::warn("execution {}: {}", execution.id, sent.error().message);
+          }
+        }
         ++reattached;
         continue;
       }

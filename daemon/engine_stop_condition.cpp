@@ -1,6 +1,7 @@
-// Engine: a task's stop-condition (docs/metadata.md), checked as its executions' metadata
-// arrives. When an execution meets it, the reason is recorded first (so a restart does not forget
-// it) and the task stops exactly like `vhtask stop TASK`.
+// Engine: a task's and a step's stop-conditions (docs/metadata.md), checked as its executions'
+// metadata arrives. When an execution meets the task's, the reason is recorded first (so a
+// restart does not forget it) and the task stops exactly like `vhtask stop TASK`; when it meets
+// its step's, that execution alone is recorded as meeting it and stopped gracefully.
 
 #include "common/json_text.h"
 #include "common/stop_condition.h"
@@ -48,21 +49,36 @@ std::optional<common::Value> to_value(const boost::json::value& json) {
   return std::nullopt;
 }
 
-}  // namespace
-
-Result<void> Engine::load_stop_condition(ActiveTask& task) {
-  const auto& text = task.context->spec.stop_condition;
+// Parses a stored condition. The loader reported a malformed one already (file:line); this
+// cannot fail for a task that was accepted, but a stored task is re-parsed by a possibly newer
+// daemon.
+Result<std::shared_ptr<const common::StopCondition>> parse_condition(
+    const std::optional<std::string>& text) {
   if (!text || text->empty()) {
-    return {};
+    return std::shared_ptr<const common::StopCondition>();
   }
-  // The loader reported a malformed condition already (file:line); this cannot fail for a task
-  // that was accepted, but a stored task is re-parsed by a possibly newer daemon.
   auto parsed = common::StopCondition::parse(*text);
   if (!parsed) {
     return Error::invalid_argument(
         fmt::format("stop-condition `{}`: {}", *text, parsed.error().message));
   }
-  task.stop_condition = std::make_shared<const common::StopCondition>(std::move(*parsed));
+  return std::make_shared<const common::StopCondition>(std::move(*parsed));
+}
+
+// True when a batch setting `keys` can change what `condition` says; a condition on
+// parameters alone is checked at the execution's first metadata.
+bool touched_by(const common::StopCondition& condition, const std::vector<std::string>& keys) {
+  const auto& wanted = condition.metadata_keys();
+  return wanted.empty() || std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+           return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
+         });
+}
+
+}  // namespace
+
+Result<void> Engine::load_stop_condition(ActiveTask& task) {
+  task.stop_condition = VHTASK_TRY(parse_condition(task.context->spec.stop_condition));
+  task.step_condition = VHTASK_TRY(parse_condition(task.context->step->stop_condition));
   return {};
 }
 
@@ -72,17 +88,19 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
     return;
   }
   ActiveTask* task = find_active(record->task_id);
-  if (task == nullptr || !task->stop_condition || task->final_state) {
-    return;  // no condition, or the task is stopping already
+  if (task == nullptr) {
+    return;
   }
-  const common::StopCondition& condition = *task->stop_condition;
-  const auto& wanted = condition.metadata_keys();
-  // A condition on parameters alone is checked at the execution's first metadata.
-  const bool touched =
-      wanted.empty() || std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
-        return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
-      });
-  if (!touched) {
+  // The step's condition only for an execution still running; the task's only while the task
+  // is not stopping already.
+  const bool check_step = task->step_condition && record->state == ExecutionState::started &&
+                          touched_by(*task->step_condition, keys);
+  const common::StopCondition* step_condition = check_step ? task->step_condition.get() : nullptr;
+  const common::StopCondition* task_condition =
+      task->stop_condition && !task->final_state && touched_by(*task->stop_condition, keys)
+          ? task->stop_condition.get()
+          : nullptr;
+  if (step_condition == nullptr && task_condition == nullptr) {
     return;
   }
   const auto latest = m_store.latest_metadata(id);
@@ -110,12 +128,23 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
     }
     return std::nullopt;
   };
-  if (!condition.evaluate(lookup)) {
+  const TaskId task_id = record->task_id;
+  if (step_condition != nullptr && step_condition->evaluate(lookup)) {
+    // Recorded first (so a restart keeps it), then the graceful stop of this execution alone.
+    const std::string reason = fmt::format("step stop-condition `{}` met", step_condition->text());
+    spdlog::info("execution {}: {}", id, reason);
+    if (auto saved = m_store.mark_condition_met(id, reason); !saved) {
+      spdlog::error("execution {}: {}", id, saved.error().message);
+    } else if (auto stopped = m_runner.stop(id); !stopped) {
+      spdlog::warn("execution {}: {}", id, stopped.error().message);
+    }
+    publish({task_id, id, false});
+  }
+  if (task_condition == nullptr || !task_condition->evaluate(lookup)) {
     return;
   }
-  const TaskId task_id = record->task_id;
   const std::string reason =
-      fmt::format("stop-condition `{}` met by execution {}", condition.text(), id);
+      fmt::format("stop-condition `{}` met by execution {}", task_condition->text(), id);
   spdlog::info("task {}: {}", task_id, reason);
   if (auto saved = m_store.set_stop_reason(task_id, reason); !saved) {
     spdlog::error("task {}: {}", task_id, saved.error().message);

@@ -33,11 +33,12 @@ struct LaunchSpec {
   ExecutionId id = 0;
   TaskId task = 0;
   Slot slot = 0;
-  std::string command;  // rendered; run by /bin/sh -c, or directly if it starts with "#!"
+  std::string command;  // rendered; run by /bin/bash -c (sh without bash), directly if "#!..."
   std::string cwd;      // the command's working directory; empty: the daemon's
   // The command's whole environment: the client's environment plus the step's variables. The
-  // runner adds VH_OUTPUTS_DIR, VH_INPUTS_DIR, VH_CONFIG_DIR (EXEC_DIR/outputs, /inputs,
-  // /config), VHTASK_TASK_ID, VHTASK_EXECUTION_ID and VHTASK_SLOT, replacing any given ones.
+  // runner adds PYTHONUNBUFFERED=1, VH_REPOSITORY_DIR (cwd), VH_OUTPUTS_DIR, VH_INPUTS_DIR,
+  // VH_CONFIG_DIR (EXEC_DIR/outputs, /inputs, /config), VHTASK_TASK_ID, VHTASK_EXECUTION_ID and
+  // VHTASK_SLOT, replacing any given ones.
   std::map<std::string, std::string> env;
   // A flat JSON object {name: value}, written verbatim to EXEC_DIR/config/parameters.json.
   std::string parameters_json = "{}";

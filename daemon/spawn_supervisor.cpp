@@ -41,7 +41,13 @@ std::vector<std::string> supervisor_args(const LaunchSpec& spec, const std::stri
 }
 
 std::vector<std::string> supervisor_env(const LaunchSpec& spec, const std::string& exec_dir) {
+  // Spec section 5: after the client's environment and the step's variables. Python buffers
+  // stdout into a file; unbuffered, its lines and metadata reach the log as they are printed.
   std::map<std::string, std::string> env = spec.env;
+  env["PYTHONUNBUFFERED"] = "1";
+  if (!spec.cwd.empty()) {
+    env["VH_REPOSITORY_DIR"] = spec.cwd;
+  }
   env["VH_OUTPUTS_DIR"] = exec_dir + "/" + execution_files::k_outputs_dir;
   env["VH_INPUTS_DIR"] = exec_dir + "/" + execution_files::k_inputs_dir;
   env["VH_CONFIG_DIR"] = exec_dir + "/" + execution_files::k_config_dir;

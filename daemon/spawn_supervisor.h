@@ -16,8 +16,9 @@ namespace vhtask::daemon {
 // vhtask-supervise's arguments (after argv[0]) for spec, with exec_dir already absolute.
 std::vector<std::string> supervisor_args(const LaunchSpec& spec, const std::string& exec_dir);
 
-// "KEY=VALUE" entries: spec.env plus VH_OUTPUTS_DIR, VH_INPUTS_DIR, VH_CONFIG_DIR,
-// VHTASK_TASK_ID, VHTASK_EXECUTION_ID and VHTASK_SLOT (these replace any given ones). Keys that
+// "KEY=VALUE" entries: spec.env plus PYTHONUNBUFFERED=1, VH_REPOSITORY_DIR (spec.cwd, the
+// project directory), VH_OUTPUTS_DIR, VH_INPUTS_DIR, VH_CONFIG_DIR, VHTASK_TASK_ID,
+// VHTASK_EXECUTION_ID and VHTASK_SLOT (these replace any given ones). Keys that
 // are empty or contain '=' are dropped: no environment can carry them.
 std::vector<std::string> supervisor_env(const LaunchSpec& spec, const std::string& exec_dir);
 

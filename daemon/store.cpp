@@ -165,14 +165,15 @@ Result<TaskRecord> Store::create_task(const NewTask& task, Timestamp now) {
         cached("INSERT INTO tasks (created_at, step, name, valohai_yaml, grid, cwd, git_commit, "
                "environment, type, seed, count, parallel, on_child_error, config_file, "
                "grid_file, blueprint, fixed_params, varying, executor, executor_options, "
-               "stop_condition) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    VHTASK_TRY(stmt->bind_all(format_timestamp(now), task.step, task.name, task.valohai_yaml,
-                              task.grid, task.cwd, task.git_commit, task.environment_json,
-                              task.type, task.seed, task.count, task.parallel, task.on_child_error,
-                              task.config_file, task.grid_file, task.blueprint,
-                              task.fixed_params_json, task.varying_json, task.executor,
-                              task.executor_options_json, task.stop_condition));
+               "stop_condition, git_dirty) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    VHTASK_TRY(stmt->bind_all(
+        format_timestamp(now), task.step, task.name, task.valohai_yaml, task.grid, task.cwd,
+        task.git_commit, task.environment_json, task.type, task.seed, task.count, task.parallel,
+        task.on_child_error, task.config_file, task.grid_file, task.blueprint,
+        task.fixed_params_json, task.varying_json, task.executor, task.executor_options_json,
+        task.stop_condition,
+        task.git_dirty ? std::optional<int>(*task.git_dirty ? 1 : 0) : std::optional<int>()));
     VHTASK_TRY(stmt->run());
   }
   return task_by_id(sqlite3_last_insert_rowid(m_db.get()));

@@ -96,7 +96,8 @@ public:
   Result<void> stop_queued_execution(ExecutionId id, const std::string& reason, Timestamp now);
   // started -> stopping (a stop was sent to its process group).
   Result<void> mark_execution_stopping(ExecutionId id, const std::optional<std::string>& reason);
-  // started/stopping -> the outcome's terminal state. Fails if the execution is not live.
+  // started/stopping -> the outcome's terminal state. Fails if the execution is not live. An
+  // outcome without a reason keeps the one recorded when the stop was sent.
   Result<void> finish_execution(ExecutionId id, const ExecutionOutcome& outcome);
 
   // The highest execution id recorded; 0 when there is none.
@@ -137,6 +138,13 @@ public:
   Result<void> set_stop_reason(TaskId id, const std::string& reason);
   // Why a task's stop-condition stopped it; nullopt while it has not been met.
   Result<std::optional<std::string>> stop_reason(TaskId id);
+  // Forgets a met stop-condition: a rerun reopened the task.
+  Result<void> clear_stop_reason(TaskId id);
+  // started -> stopping, recording that the execution met its step's stop-condition (`reason`
+  // says which); its outcome (stopped) keeps that reason. Fails unless it is started.
+  Result<void> mark_condition_met(ExecutionId id, const std::string& reason);
+  // How many indices of a task have a newest attempt that met its step's stop-condition.
+  Result<std::int64_t> condition_met_count(TaskId id);
 
 private:
   Store(std::unique_ptr<sqlite3, int (*)(sqlite3*)> db, std::string path, int schema_version);

@@ -210,8 +210,8 @@ Result<void> Store::finish_execution(ExecutionId id, const ExecutionOutcome& out
         id, to_string(outcome.state)));
   }
   auto stmt = VHTASK_TRY(cached(
-      "UPDATE executions SET state = ?, exit_code = ?, signal = ?, reason = ?, finished_at = ? "
-      "WHERE id = ? AND state IN ('started', 'stopping')"));
+      "UPDATE executions SET state = ?, exit_code = ?, signal = ?, reason = coalesce(?, reason), "
+      "finished_at = ? WHERE id = ? AND state IN ('started', 'stopping')"));
   VHTASK_TRY(stmt->bind_all(to_string(outcome.state), outcome.exit_code, outcome.signal,
                             outcome.reason, format_timestamp(outcome.finished_at), id));
   VHTASK_TRY(stmt->run());

@@ -122,6 +122,33 @@ Result<void> Store::set_stop_reason(TaskId id, const std::string& reason) {
   return expect_one_change(fmt::format("task {}", id));
 }
 
+Result<void> Store::clear_stop_reason(TaskId id) {
+  auto stmt = VHTASK_TRY(cached("UPDATE tasks SET stop_reason = NULL WHERE id = ?"));
+  VHTASK_TRY(stmt->bind_all(id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("task {}", id));
+}
+
+Result<void> Store::mark_condition_met(ExecutionId id, const std::string& reason) {
+  auto stmt =
+      VHTASK_TRY(cached("UPDATE executions SET state = 'stopping', reason = ?, condition_met = 1 "
+                        "WHERE id = ? AND state = 'started'"));
+  VHTASK_TRY(stmt->bind_all(reason, id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("started execution {}", id));
+}
+
+Result<std::int64_t> Store::condition_met_count(TaskId id) {
+  auto stmt = VHTASK_TRY(
+      cached("SELECT count(*) FROM executions AS e WHERE e.task_id = ? AND e.condition_met = 1 "
+             "AND e.state = 'stopped' "
+             "AND e.attempt = (SELECT max(x.attempt) FROM executions AS x "
+             "WHERE x.task_id = e.task_id AND x.idx = e.idx)"));
+  VHTASK_TRY(stmt->bind_all(id));
+  VHTASK_TRY(stmt->step());
+  return stmt->column_int64(0);
+}
+
 Result<std::optional<std::string>> Store::stop_reason(TaskId id) {
   auto stmt = VHTASK_TRY(cached("SELECT stop_reason FROM tasks WHERE id = ?"));
   VHTASK_TRY(stmt->bind_all(id));

@@ -48,6 +48,10 @@ Result<TaskRecord> read_task(const Statement& row) {
   task.spec.varying_json = row.column_text(23);
   task.spec.executor = row.column_text(24);
   task.spec.executor_options_json = row.column_text(25);
+  if (const auto dirty = row.column_optional_int64(26)) {
+    task.spec.git_dirty = *dirty != 0;
+  }
+  task.stop_reason = row.column_optional_text(27);
   return task;
 }
 
@@ -74,6 +78,7 @@ Result<ExecutionRecord> read_execution(const Statement& row) {
   execution.finished_at = row.column_optional_text(13);
   execution.log_path = row.column_optional_text(14);
   execution.slot = optional_int(row, 15);
+  execution.condition_met = row.column_int64(16) != 0;
   return execution;
 }
 

@@ -28,8 +28,9 @@ struct NewTask {
   std::string blueprint;     // the `- task:` blueprint's name (start --task), else empty
   std::string fixed_params_json = "[]";  // the `--param NAME=VALUE` strings, a JSON array
   std::string varying_json = "[]";       // names of the parameters that vary, a JSON array
-  std::string cwd;
+  std::string cwd;                       // the project directory: where the executions run
   std::optional<std::string> git_commit;
+  std::optional<bool> git_dirty;  // tracked files differed from git_commit (nullopt without it)
   std::string environment_json = "{}";  // the client's environment, a JSON object
   std::string type;                     // "grid", "random", ...
   std::optional<std::int64_t> seed;
@@ -55,6 +56,8 @@ struct TaskRecord {
   TaskState state = TaskState::running;
   std::optional<std::string> reason;
   std::optional<std::string> finished_at;
+  // Why the task's stop-condition stopped it (Store::set_stop_reason); nullopt: it did not.
+  std::optional<std::string> stop_reason;
 };
 
 // One row of `executions`: one attempt of one index.
@@ -75,6 +78,8 @@ struct ExecutionRecord {
   std::optional<std::string> finished_at;
   std::optional<std::string> log_path;
   std::optional<Slot> slot;
+  // Stopped because its step's stop-condition was met (Store::mark_condition_met).
+  bool condition_met = false;
 };
 
 // A fresh index (attempt 1) starting: Store::insert_execution_started.

@@ -61,6 +61,7 @@ int supervise_main(int argc, char** argv) {
     return k_exit_failure;
   }
   spec.command = *command;
+  spec.shell = script_shell();
   if (spec.command.rfind("#!", 0) == 0) {
     if (const auto written =
             write_file_atomically(dir_fd, execution_files::k_script, spec.command, 0700);

@@ -62,7 +62,7 @@ struct ChildFailure {
 }
 
 std::string describe(const ChildFailure& failure, const ChildSpec& spec) {
-  const std::string program = spec.script_path.empty() ? "/bin/sh" : spec.script_path;
+  const std::string program = spec.script_path.empty() ? spec.shell : spec.script_path;
   const std::string error = std::strerror(failure.error);
   switch (failure.step) {
     case FailedStep::dev_null:
@@ -81,9 +81,13 @@ std::string describe(const ChildFailure& failure, const ChildSpec& spec) {
 
 }  // namespace
 
+std::string script_shell() {
+  return access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
+}
+
 std::optional<StartedChild> start_child(const ChildSpec& spec) {
   // argv is built before the fork: the child must not allocate.
-  const char* shell_argv[] = {"/bin/sh", "-c", spec.command.c_str(), nullptr};
+  const char* shell_argv[] = {spec.shell.c_str(), "-c", spec.command.c_str(), nullptr};
   const char* script_argv[] = {spec.script_path.c_str(), nullptr};
   const char* const* argv = spec.script_path.empty() ? shell_argv : script_argv;
 

@@ -38,6 +38,7 @@ boost::json::object execution_view(const ExecutionRecord& e) {
   out["command"] = e.command;
   out["pid"] = optional_number(e.pid);
   out["slot"] = optional_number(e.slot);
+  out["condition_met"] = e.condition_met;
   out["created_at"] = e.created_at;
   out["started_at"] = optional_text(e.started_at);
   out["finished_at"] = optional_text(e.finished_at);
@@ -68,6 +69,12 @@ Result<boost::json::object> task_view(Store& store, const TaskRecord& t) {
   out["seed"] = t.spec.seed ? boost::json::value(static_cast<std::uint64_t>(*t.spec.seed))
                             : boost::json::value(nullptr);
   out["cwd"] = common::encode_byte_string(t.spec.cwd);  // any bytes, as valid JSON
+  out["git_commit"] = optional_text(t.spec.git_commit);
+  out["git_dirty"] =
+      t.spec.git_dirty ? boost::json::value(*t.spec.git_dirty) : boost::json::value(nullptr);
+  // Stopped by its own stop-condition: the goal was reached (spec section 4), a success.
+  out["condition_met"] = t.state == TaskState::stopped && t.stop_reason.has_value();
+  out["executions_condition_met"] = VHTASK_TRY(store.condition_met_count(t.id));
   out["varying"] = parse_or_empty(t.spec.varying_json, boost::json::array());
   return out;
 }

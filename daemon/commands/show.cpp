@@ -1,10 +1,18 @@
 // `show`: one execution and every attempt of its permutation.
 
 #include "daemon/command_table.h"
+#include "daemon/execution_outputs.h"
 #include "daemon/params.h"
 #include "daemon/views.h"
 
 namespace vhtask::daemon {
+
+namespace {
+
+// At most this many output files in one answer (about 200 bytes each, far below 1 MiB).
+constexpr std::size_t k_max_outputs = 2'000;
+
+}  // namespace
 
 void handle_show(CommandContext& ctx, const boost::json::object& params,
                  const std::shared_ptr<Reply>& reply) {
@@ -41,12 +49,31 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
     auto value = boost::json::parse(item.value_json, ec);
     metadata[item.key] = ec ? boost::json::value(nullptr) : std::move(value);
   }
+  const auto task = store.task_by_id(execution->task_id);
+  if (!task) {
+    reply->fail(task.error());
+    return;
+  }
+  // What it wrote to VH_OUTPUTS_DIR (protocol.md, "show").
+  const OutputListing listing = list_outputs(ctx.engine.exec_dir(execution->id), k_max_outputs);
+  boost::json::array outputs;
+  for (const auto& file : listing.files) {
+    outputs.push_back(boost::json::object{
+        {"name", file.name}, {"path", file.path}, {"size", static_cast<std::uint64_t>(file.size)}});
+  }
+  const auto& spec = task->spec;
   reply->result(boost::json::object{
       {"execution", execution_view(*execution)},
       {"attempts", std::move(history)},
       {"metadata", std::move(metadata)},
       {"metadata_events", progress->count},
       {"metadata_dropped", progress->dropped},
+      {"directory", spec.cwd},
+      {"git_commit", spec.git_commit ? boost::json::value(*spec.git_commit) : nullptr},
+      {"git_dirty", spec.git_dirty ? boost::json::value(*spec.git_dirty) : nullptr},
+      {"outputs_dir", listing.directory},
+      {"outputs", std::move(outputs)},
+      {"outputs_total", static_cast<std::uint64_t>(listing.total)},
   });
 }
 

@@ -34,6 +34,9 @@ Result<StartRequest> decode(const Params& p) {
   r.env = VHTASK_TRY(p.bytes_map("env"));
   if (auto commit = VHTASK_TRY(p.optional_string("git_commit")); !commit.empty()) {
     r.git_commit = std::move(commit);
+    if (p.has("git_dirty")) {  // absent: unknown
+      r.git_dirty = VHTASK_TRY(p.optional_bool("git_dirty"));
+    }
   }
   if (const auto executor = VHTASK_TRY(p.optional_string("executor")); !executor.empty()) {
     r.executor = VHTASK_TRY(parse_executor(executor, "params.executor"));

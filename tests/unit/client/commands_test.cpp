@@ -343,7 +343,8 @@ TEST_F(CommandsTest, StartSendsTheValidatedTextsAndTheEnvironment) {
   EXPECT_EQ(params.at("name"), "sweep");
   EXPECT_EQ(params.at("seed"), 7u);
   EXPECT_EQ(params.at("params"), boost::json::array{});
-  EXPECT_EQ(params.at("cwd"), boost::json::value(std::filesystem::current_path().string()));
+  // The project directory (the valohai.yaml's folder), not the client's cwd (spec section 5).
+  EXPECT_EQ(params.at("cwd"), boost::json::value(m_dir.path().string()));
   ASSERT_TRUE(params.at("env").is_object());
   EXPECT_EQ(params.at("env").at("PATH"), boost::json::value(std::getenv("PATH")));
   EXPECT_FALSE(params.contains("task_name"));

@@ -15,6 +15,19 @@ LoadedConfig load_clean(const std::string& yaml) {
   return loaded;
 }
 
+TEST(ConfigLoader, AMalformedStepStopConditionIsAnErrorWithItsLine) {
+  const LoadedConfig loaded = load_config(R"(- step:
+    name: train
+    image: python:3.12
+    command: python train.py
+    stop-condition: metadata.loss <
+)",
+                                          "t.yaml");
+  EXPECT_EQ(loaded.diagnostics.to_string(),
+            "t.yaml:5: error: stop-condition: column 16: expected a value, found end of "
+            "expression\n");
+}
+
 TEST(ConfigLoader, LoadsEveryStepField) {
   const LoadedConfig loaded = load_clean(R"(---
 - step:

@@ -143,13 +143,16 @@ TEST_F(SupervisedRunnerTest, TimeLimitIsAnErrorWithAReason) {
 
 TEST_F(SupervisedRunnerTest, EnvironmentParametersAndOwnSession) {
   auto launch = spec(42,
-                     "env | grep -E '^(VH_|VHTASK_|CLIENT_VAR=)' | sort; "
+                     "env | grep -E '^(VH_|VHTASK_|CLIENT_VAR=|PYTHONUNBUFFERED=)' | sort; "
                      "cat \"$VH_CONFIG_DIR/parameters.json\"; echo; "
                      "test -d \"$VH_INPUTS_DIR\" && test -d \"$VH_OUTPUTS_DIR\" && echo dirs; "
                      "cut -d' ' -f6 /proc/$$/stat");
   launch.slot = 5;
   launch.env["CLIENT_VAR"] = "from client";
-  launch.env["VHTASK_SLOT"] = "99";  // replaced by the runner
+  launch.env["VHTASK_SLOT"] = "99";     // replaced by the runner
+  launch.env["PYTHONUNBUFFERED"] = "";  // so is this one
+  const std::string project = std::filesystem::canonical(m_temp.path()).string();
+  launch.cwd = project;
   launch.parameters_json = R"({"learning_rate": 0.1, "name": "x"})";
   const auto pid = m_runner->start(launch);
   ASSERT_TRUE(pid) << pid.error().message;
@@ -160,6 +163,7 @@ TEST_F(SupervisedRunnerTest, EnvironmentParametersAndOwnSession) {
   // The supervisor leads a session of its own: the command's session id is its pid.
   EXPECT_EQ(test::read_file(dir + "/output.log"),
             "CLIENT_VAR=from client\n"
+            "PYTHONUNBUFFERED=1\n"
             "VHTASK_EXECUTION_ID=42\n"
             "VHTASK_SLOT=5\n"
             "VHTASK_TASK_ID=7\n"
@@ -172,6 +176,8 @@ TEST_F(SupervisedRunnerTest, EnvironmentParametersAndOwnSession) {
                 "VH_OUTPUTS_DIR=" +
                 dir +
                 "/outputs\n"
+                "VH_REPOSITORY_DIR=" +
+                project + "\n" +
                 R"({"learning_rate": 0.1, "name": "x"})"
                 "\n"
                 "dirs\n" +

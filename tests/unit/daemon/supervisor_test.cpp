@@ -310,6 +310,23 @@ TEST_F(SupervisorTest, ShebangCommandRunsAsAScript) {
             std::filesystem::perms::owner_all);
 }
 
+// A list command is one script, one item a line (spec 2.3 item 5): bash, one session, no
+// `set -e`, the last line's status. dash has no `source` and no `$BASH_VERSION`.
+TEST_F(SupervisorTest, MultiLineScriptRunsInOneBashSessionWithTheLastLinesStatus) {
+  m_temp.write("exec/env.sh", "GREETING=hello\n");
+  const auto result =
+      run("source env.sh\n"
+          "false\n"
+          "echo \"$GREETING ${BASH_VERSION:+bash}\"\n"
+          "exit_with() { return \"$1\"; }\n"
+          "exit_with 5\n",
+          with_args({"--cwd", exec_dir()}));
+  EXPECT_EQ(result.at("exit_code"), 5);
+  EXPECT_EQ(log(), "hello bash\n");
+  const auto ok = run("false\ntrue\n");
+  EXPECT_EQ(ok.at("exit_code"), 0);
+}
+
 TEST_F(SupervisorTest, ExecFailureIs127WithAReason) {
   const auto result = run("#!/nonexistent/interpreter\n");
   EXPECT_EQ(result.at("exit_code"), 127);
