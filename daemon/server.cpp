@@ -36,7 +36,8 @@ Server::Server(boost::asio::io_context& io, Dispatch dispatch)
       m_dispatch(std::move(dispatch)),
       m_acceptor(io),
       m_reserve_fd(open_reserve()),
-      m_pause(io) {}
+      m_pause(io),
+      m_flush_deadline(io) {}
 
 Server::~Server() {
   if (m_reserve_fd >= 0) {
@@ -155,6 +156,7 @@ void Server::on_accepted(stream_protocol::socket socket) {
       resume_accepting();  // a descriptor just came free
     }
     if (m_on_all_closed && connections() == 0) {
+      m_flush_deadline.cancel();
       std::exchange(m_on_all_closed, nullptr)();
     }
   });
@@ -219,7 +221,21 @@ void Server::stop(std::function<void()> done) {
   }
   if (connections() == 0 && m_on_all_closed) {
     std::exchange(m_on_all_closed, nullptr)();
+    return;
   }
+  m_flush_deadline.expires_after(k_flush_deadline);
+  m_flush_deadline.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) {
+      return;
+    }
+    const auto left = m_connections;
+    for (const auto& weak : left) {
+      if (const auto connection = weak.lock(); connection && connection->is_open()) {
+        spdlog::warn("closing a client that did not read its last answers");
+        connection->close();
+      }
+    }
+  });
 }
 
 std::size_t Server::connections() const {

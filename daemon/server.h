@@ -43,7 +43,8 @@ public:
   Result<void> adopt(int fd);
 
   // Stops accepting, lets every connection finish writing what it has queued, closes them, and
-  // then calls `done` (at once if there are none). The socket file is removed if we made it.
+  // then calls `done` (at once if there are none). A client that does not read what is queued
+  // within k_flush_deadline is closed anyway. The socket file is removed if we made it.
   void stop(std::function<void()> done);
 
   std::size_t connections() const;
@@ -58,6 +59,7 @@ private:
 
   static constexpr std::chrono::milliseconds k_first_pause{10};
   static constexpr std::chrono::milliseconds k_longest_pause{1000};
+  static constexpr std::chrono::milliseconds k_flush_deadline{2000};
 
   boost::asio::io_context& m_io;
   Dispatch m_dispatch;
@@ -67,6 +69,7 @@ private:
   std::function<void()> m_on_all_closed;
   int m_reserve_fd = -1;  // /dev/null, closed for a moment to answer clients when out of fds
   boost::asio::steady_timer m_pause;
+  boost::asio::steady_timer m_flush_deadline;  // stop(): closes the clients that do not read
   std::chrono::milliseconds m_next_pause = k_first_pause;
   bool m_paused = false;  // accepting waits for m_pause (or a connection closing)
 };

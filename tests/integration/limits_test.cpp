@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/resource.h>
@@ -51,7 +52,7 @@ std::chrono::milliseconds cpu_time(pid_t pid) {
 }
 
 // A value of /proc/PID/status in KiB ("VmRSS", "VmHWM"), or -1.
-[[maybe_unused]] long long status_kib(pid_t pid, const std::string& field) {
+long long status_kib(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);) {
     if (line.rfind(field + ":", 0) == 0) {
@@ -79,6 +80,41 @@ int connect_raw(const std::string& path) {
     return -1;
   }
   return fd;
+}
+
+// YAML single-quoted scalar: only ' needs escaping (as '').
+std::string yaml_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    out += c;
+    if (c == '\'') {
+      out += '\'';
+    }
+  }
+  return out + "'";
+}
+
+// `start` params for one execution of `command` (which must not contain `{`: placeholders).
+json::object one_execution(const std::string& command) {
+  const std::string yaml =
+      "- step:\n    name: s\n    image: busybox\n    command: " + yaml_quote(command) +
+      "\n    parameters:\n      - name: i\n        type: integer\n";
+  const std::string grid =
+      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 0, step: 1}\n";
+  return {{"config_text", yaml},
+          {"step", "s"},
+          {"grid_text", grid},
+          {"cwd", "/tmp"},
+          {"env", json::object{{"PATH", "/usr/bin:/bin"}}}};
+}
+
+json::object result_of(const std::optional<json::object>& response) {
+  EXPECT_TRUE(response.has_value()) << "no response";
+  if (!response) {
+    return {};
+  }
+  EXPECT_TRUE(response->contains("result")) << json::serialize(*response).substr(0, 2000);
+  return response->contains("result") ? response->at("result").as_object() : json::object{};
 }
 
 // --- Descriptor exhaustion ------------------------------------------------------------------
@@ -157,6 +193,90 @@ TEST(Limits, ElevenHundredConnectionsAtNofile1024NeitherSpinNorFloodTheLog) {
   EXPECT_GT(answered_busy, 0);
   EXPECT_TRUE(served);
   EXPECT_EQ(daemon.stop(), 0) << daemon.log().substr(0, 2000);
+}
+
+// --- Backpressure ---------------------------------------------------------------------------
+
+// A `logs -f` reader that connects and never reads, on a 500 MB log: the daemon reads the log
+// only as fast as the socket drains, so its memory stays bounded (here under 64 MiB in all);
+// it keeps serving others meanwhile, and once the reader reads, every byte arrives.
+TEST(Limits, StalledLogFollowerOnA500MBLogKeepsTheDaemonUnder64MiB) {
+  constexpr std::int64_t k_size = 500'000'000;
+  DaemonHarness daemon;
+  ASSERT_TRUE(daemon.start()) << daemon.log();
+  auto rpc = daemon.connect();
+  const auto t_start = Clock::now();
+  const auto started = result_of(
+      rpc->call("start", one_execution("yes 0123456789abcdefghijklmnopqrstuvwxy | head -c " +
+                                       std::to_string(k_size) + "; exec sleep 120")));
+  ASSERT_TRUE(started.contains("task"));
+  const auto task = started.at("task").as_int64();
+  std::int64_t execution = 0;
+  std::string log_path;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto status = result_of(rpc->call("status", {{"task", task}}));
+        const auto& rows = status.at("executions").as_array();
+        if (rows.empty() || !rows[0].at("log_path").is_string()) {
+          return false;
+        }
+        execution = rows[0].at("id").as_int64();
+        log_path = std::string(rows[0].at("log_path").as_string());
+        std::error_code ec;
+        return static_cast<std::int64_t>(std::filesystem::file_size(log_path, ec)) >= k_size;
+      },
+      60s));
+  const long long rss_before = status_kib(daemon.pid(), "VmRSS");
+  const auto written_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t_start).count();
+
+  // The stalled reader: asks to follow the log and never reads.
+  auto stalled = daemon.connect();
+  stalled->send("logs", {{"execution", execution}, {"follow", true}});
+  long long peak_rss = 0;
+  long long slowest_version_ms = 0;
+  const auto t0 = Clock::now();
+  while (Clock::now() - t0 < 3s) {  // a measured window: the daemon must stay bounded throughout
+    peak_rss = std::max(peak_rss, status_kib(daemon.pid(), "VmRSS"));
+    const auto asked = Clock::now();
+    const auto version = rpc->call("version", {}, 5s);
+    ASSERT_TRUE(version && version->contains("result"));
+    slowest_version_ms = std::max<long long>(
+        slowest_version_ms,
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked).count());
+    std::this_thread::sleep_for(100ms);  // the sampling interval
+  }
+  const long long hwm = status_kib(daemon.pid(), "VmHWM");
+
+  // Now the reader reads: the stream goes on where it stopped, in order. (The first 20 MB: all
+  // 500 MB would take minutes to parse in a Debug build.)
+  constexpr std::int64_t k_checked = 20'000'000;
+  std::int64_t received = 0;
+  bool intact = true;
+  const std::string line = "0123456789abcdefghijklmnopqrstuvwxy\n";
+  while (received < k_checked) {
+    const auto message = stalled->next_message(30s);
+    ASSERT_TRUE(message) << "the stream stopped after " << received << " bytes";
+    const auto* params = message->if_contains("params");
+    ASSERT_NE(params, nullptr) << json::serialize(*message).substr(0, 500);
+    const auto& text = params->at("text").as_string();
+    for (std::size_t i = 0; i < text.size() && intact; i += 4096) {
+      intact = text[i] == line[static_cast<std::size_t>((received + static_cast<std::int64_t>(i)) %
+                                                        static_cast<std::int64_t>(line.size()))];
+    }
+    received += static_cast<std::int64_t>(text.size());
+  }
+  std::cout << "[limits] stalled logs -f on a " << k_size << "-byte log (written in " << written_ms
+            << " ms): daemon VmRSS " << rss_before / 1024 << " MiB before, at most "
+            << peak_rss / 1024 << " MiB while stalled (VmHWM " << hwm / 1024
+            << " MiB); version answered within " << slowest_version_ms
+            << " ms meanwhile; then the first " << received << " bytes arrived intact" << std::endl;
+  EXPECT_LT(hwm, 64 * 1024);
+  EXPECT_GE(received, k_checked);
+  EXPECT_TRUE(intact);
+  result_of(rpc->call("stop", {{"task", task}}));
+  result_of(rpc->call("wait", {{"task", task}}, 30s));
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 }  // namespace
