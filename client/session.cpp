@@ -255,6 +255,10 @@ Failure rpc_failure(const json_rpc::RpcError& error) {
       return Failure::usage(error.message);
     case protocol::k_unsupported:
       return Failure::usage(error.message, k_restart_hint);
+    case protocol::k_overloaded:
+      return Failure::unreachable(error.message,
+                                  "retry in a moment; if it persists, close other clients or raise "
+                                  "vhtaskd's open-file limit (LimitNOFILE= in its unit)");
     case protocol::k_shutting_down:
       return Failure::lost(error.message,
                            "vhtaskd is shutting down; run the command again once it has "

@@ -1,5 +1,7 @@
 #include "common/json_rpc.h"
 
+#include "common/json_duplicate_keys.h"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
@@ -60,6 +62,12 @@ std::variant<json::object, RpcError> parse_object(std::string_view line) {
   return std::move(value.as_object());
 }
 
+// The error for a message whose key at `path` is repeated.
+RpcError duplicate_key_error(const std::string& path) {
+  return RpcError::invalid_request(
+      fmt::format("duplicate key \"{}\": a key may appear only once in an object", path));
+}
+
 bool has_version(const json::object& message) {
   const auto* version = message.if_contains("jsonrpc");
   return version != nullptr && version->is_string() && version->as_string() == "2.0";
@@ -117,6 +125,11 @@ std::variant<Request, Response> parse_request(std::string_view line) {
     }
     request.id = *id;
   }
+  if (const auto duplicate = find_duplicate_key(line)) {
+    // A repeated "id" leaves no id to answer to.
+    return make_error(*duplicate == "id" ? json::value(nullptr) : request.id.value_or(nullptr),
+                      duplicate_key_error(*duplicate));
+  }
   const json::value reply_id = request.id.value_or(nullptr);
   if (!has_version(message)) {
     return make_error(reply_id, RpcError::invalid_request("\"jsonrpc\" must be \"2.0\""));
@@ -146,6 +159,10 @@ Result<std::variant<Response, Notification>> parse_server_message(std::string_vi
     return Error::protocol(fmt::format("bad message from vhtaskd: {}", error->message));
   }
   const auto& message = std::get<json::object>(parsed);
+  if (const auto duplicate = find_duplicate_key(line)) {
+    return Error::protocol(
+        fmt::format("bad message from vhtaskd: {}", duplicate_key_error(*duplicate).message));
+  }
   if (!has_version(message)) {
     return Error::protocol("bad message from vhtaskd: \"jsonrpc\" is not \"2.0\"");
   }

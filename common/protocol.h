@@ -46,6 +46,7 @@ inline constexpr int k_unsupported = -32005;        // e.g. a required capabilit
 inline constexpr int k_protocol_error = -32006;     // a message broke the protocol's rules
 inline constexpr int k_message_too_large = -32007;  // a line over 1 MiB was discarded
 inline constexpr int k_shutting_down = -32008;      // the daemon is stopping; retry later
+inline constexpr int k_overloaded = -32009;  // out of descriptors: too many connections; retry
 
 // The capabilities this build implements, each a stable name (schema/protocol.md,
 // "Capabilities"). Add one whenever a method or an optional field lands.

@@ -2,6 +2,7 @@
 
 #include "common/protocol.h"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -30,6 +31,12 @@ void Connection::read_more() {
           if (!self->m_open) {
             return;
           }
+        }
+        if (self->congested()) {
+          // A client that sends requests but does not read the answers: stop reading until it
+          // does, so its answers cannot pile up here.
+          self->m_read_paused = true;
+          return;
         }
         self->read_more();
       });
@@ -66,6 +73,7 @@ void Connection::send(std::string line) {
   if (!m_open) {
     return;
   }
+  m_queued_bytes += line.size();
   m_outbox.push_back(std::move(line));
   if (!m_writing) {
     write_next();
@@ -74,6 +82,7 @@ void Connection::send(std::string line) {
 
 void Connection::close_when_flushed() {
   m_close_after_flush = true;
+  m_drain_waiters.clear();  // streams send nothing more: what is queued is the last
   if (!m_writing) {
     close();
   }
@@ -95,9 +104,41 @@ void Connection::write_next() {
           self->close();
           return;
         }
+        self->m_queued_bytes -= self->m_outbox.front().size();
         self->m_outbox.pop_front();
+        self->on_written();
         self->write_next();
       });
+}
+
+void Connection::on_written() {
+  if (m_queued_bytes > k_low_water || !m_open) {
+    return;
+  }
+  if (m_read_paused) {
+    m_read_paused = false;
+    read_more();
+  }
+  // A waiter may queue more (and register again): run the ones registered so far.
+  auto waiters = std::move(m_drain_waiters);
+  m_drain_waiters.clear();
+  for (auto& waiter : waiters) {
+    waiter();
+    if (!m_open) {
+      return;
+    }
+  }
+}
+
+void Connection::when_drained(std::function<void()> callback) {
+  if (!m_open || m_close_after_flush) {
+    return;
+  }
+  if (m_queued_bytes <= k_low_water) {
+    boost::asio::post(m_socket.get_executor(), std::move(callback));
+    return;
+  }
+  m_drain_waiters.push_back(std::move(callback));
 }
 
 void Connection::close() {
@@ -108,6 +149,7 @@ void Connection::close() {
   boost::system::error_code ignored;
   m_socket.shutdown(boost::asio::socket_base::shutdown_both, ignored);
   m_socket.close(ignored);
+  m_drain_waiters.clear();  // they hold their streams: let them go
   auto streams = std::move(m_streams);
   for (const auto& weak : streams) {
     if (const auto reply = weak.lock()) {

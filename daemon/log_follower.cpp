@@ -150,8 +150,8 @@ void LogFollower::arm_poll() {
 }
 
 void LogFollower::pump() {
-  if (m_ended) {
-    return;
+  if (m_ended || m_waiting_for_drain) {
+    return;  // waiting for the client: the drain calls pump() again
   }
   // Read the state before the file: whatever the file holds once the execution has ended is
   // everything it will ever hold.
@@ -165,6 +165,12 @@ void LogFollower::pump() {
   if (m_log_fd >= 0) {
     std::string buf(k_chunk, '\0');
     for (;;) {
+      if (m_reply->congested()) {
+        // The client has not read what was sent: read on once it has (the write completions
+        // drive the reads), so memory stays bounded however big the log and slow the reader.
+        wait_for_drain();
+        return;
+      }
       const ssize_t n = pread(m_log_fd, buf.data(), buf.size(), m_offset);
       if (n <= 0) {
         break;
@@ -177,6 +183,17 @@ void LogFollower::pump() {
     send_text({}, true);
     finish(*record);
   }
+}
+
+void LogFollower::wait_for_drain() {
+  if (m_waiting_for_drain) {
+    return;
+  }
+  m_waiting_for_drain = true;
+  m_reply->when_drained([self = shared_from_this()] {
+    self->m_waiting_for_drain = false;
+    self->pump();
+  });
 }
 
 void LogFollower::send_text(std::string_view bytes, bool final) {

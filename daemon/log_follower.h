@@ -9,6 +9,9 @@
 // byte offset in the file its text reaches (so a client that lost the daemon resumes there, with
 // start_at(), printing nothing twice and skipping nothing), then the final result
 // when the execution has ended and the whole file has been sent (or at once without `follow`).
+// The file is read only as fast as the client reads: while its connection is congested
+// (daemon/connection.h) the follower waits for the queue to drain, so a stalled reader costs a
+// bounded amount of memory (about 400 KiB) whatever the log's size.
 //
 // Ownership and thread: keeps itself alive (shared_from_this) while streaming; ends when done
 // or when the client disconnects. io_context thread only.
@@ -49,6 +52,8 @@ private:
   void arm_poll();
   // Sends everything appended since the last read; finishes if the execution has ended.
   void pump();
+  // Registers (once) to pump again when the client has read what is queued.
+  void wait_for_drain();
   void send_text(std::string_view bytes, bool final);
   void finish(const ExecutionRecord& record);
   void end();
@@ -68,6 +73,7 @@ private:
   std::optional<boost::asio::steady_timer> m_poll;
   std::uint64_t m_subscription = 0;
   bool m_ended = false;
+  bool m_waiting_for_drain = false;
 };
 
 }  // namespace vhtask::daemon

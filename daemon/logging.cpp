@@ -1,5 +1,8 @@
 #include "daemon/logging.h"
 
+#include "daemon/repeat_limit_sink.h"
+
+#include <spdlog/logger.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -26,7 +29,10 @@ bool stderr_is_journal() {
 }  // namespace
 
 void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_st("vhtaskd");
+  // A line repeated in a loop (accept failing with EMFILE) is printed at most 5 times a second.
+  auto sink = std::make_shared<RepeatLimitSink>(std::make_shared<spdlog::sinks::stderr_sink_st>(),
+                                                5, std::chrono::seconds(1));
+  auto logger = std::make_shared<spdlog::logger>("vhtaskd", std::move(sink));
   logger->set_pattern(stderr_is_journal() ? "%l: %v" : "%Y-%m-%dT%H:%M:%S.%e %l: %v");
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::trace);

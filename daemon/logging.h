@@ -1,7 +1,8 @@
 #pragma once
 
 // The daemon's log: spdlog to stderr, without timestamps when JOURNAL_STREAM says stderr is the
-// systemd journal (which stamps lines itself). Called once at start-up.
+// systemd journal (which stamps lines itself), with repeated lines rate-limited
+// (daemon/repeat_limit_sink.h). Called once at start-up.
 
 #include <string>
 

@@ -15,6 +15,17 @@ bool Reply::connected() const {
   return connection && connection->is_open();
 }
 
+bool Reply::congested() const {
+  const auto connection = m_connection.lock();
+  return connection && connection->congested();
+}
+
+void Reply::when_drained(std::function<void()> callback) {
+  if (const auto connection = m_connection.lock()) {
+    connection->when_drained(std::move(callback));
+  }
+}
+
 void Reply::send(std::string line) {
   if (const auto connection = m_connection.lock()) {
     connection->send(std::move(line));

@@ -42,6 +42,12 @@ public:
   bool finished() const { return m_finished; }
   bool connected() const;
 
+  // Backpressure for streams (daemon/connection.h): true while the client has not read what
+  // was sent; the stream should then produce nothing more and ask when_drained().
+  bool congested() const;
+  // Runs `callback` once the connection's queue has drained (dropped if it closes first).
+  void when_drained(std::function<void()> callback);
+
   // Runs once if the connection closes before the final answer. Replaces an earlier callback.
   void on_disconnect(std::function<void()> callback) { m_on_disconnect = std::move(callback); }
   // Called by the Connection when it closes.

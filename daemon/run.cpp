@@ -5,6 +5,7 @@
 #include "daemon/engine.h"
 #include "daemon/execution_ids.h"
 #include "daemon/executor_router.h"
+#include "daemon/fd_limit.h"
 #include "daemon/logging.h"
 #include "daemon/options.h"
 #include "daemon/server.h"
@@ -40,6 +41,7 @@ std::string supervise_binary() {
 // Everything the daemon owns, in construction order; destroyed in reverse (the store last).
 int serve(const Options& options, Background& background) {
   setup_logging(options.log_level);
+  const FdLimit fd_limit = raise_fd_limit();
   if (auto dir = ensure_private_dir(options.log_dir); !dir) {
     throw Fatal(dir.error().message);
   }
@@ -104,8 +106,8 @@ int serve(const Options& options, Background& background) {
       shutdown();
     }
   });
-  spdlog::info("vhtaskd {} listening on {} (state {}, parallel {})", VHTASK_VERSION, options.socket,
-               options.state_dir, options.parallel);
+  spdlog::info("vhtaskd {} listening on {} (state {}, parallel {}, open files {})", VHTASK_VERSION,
+               options.socket, options.state_dir, options.parallel, fd_limit.now);
   notifier.ready();
   background.ready();
   io.run();

@@ -1,6 +1,7 @@
 #include "daemon/spawn_supervisor.h"
 
 #include "daemon/execution_files.h"
+#include "daemon/fd_limit.h"
 
 #include <cstring>
 #include <fcntl.h>
@@ -83,6 +84,7 @@ namespace {
     }
   }
   sigprocmask(SIG_SETMASK, &supervisor_mask, nullptr);
+  restore_fd_limit();  // the daemon's raised limit is not the execution's
   const int null_fd = open("/dev/null", O_RDONLY);
   if (null_fd >= 0 && null_fd != STDIN_FILENO) {
     dup2(null_fd, STDIN_FILENO);

@@ -88,7 +88,8 @@ Result<boost::json::object> snapshot(const CommandContext& ctx, const StatusQuer
 }
 
 // A `status --watch` stream: one update at once, then at most one per 100 ms while things change,
-// and the final result when the watched task ends.
+// and the final result when the watched task ends. A client that does not read gets no more
+// updates until it has read the queued ones (then the newest), so they cannot pile up.
 class StatusWatch : public std::enable_shared_from_this<StatusWatch> {
 public:
   StatusWatch(CommandContext& ctx, StatusQuery query, std::shared_ptr<Reply> reply)
@@ -126,6 +127,20 @@ private:
   }
 
   void send_update() {
+    if (m_reply->congested()) {
+      // The client is behind: one update, the newest, once it has read the others. Updates are
+      // snapshots, so skipping the ones in between loses nothing.
+      if (!m_waiting_for_drain) {
+        m_waiting_for_drain = true;
+        m_reply->when_drained([self = shared_from_this()] {
+          self->m_waiting_for_drain = false;
+          if (!self->m_ended) {
+            self->send_update();
+          }
+        });
+      }
+      return;
+    }
     auto view = snapshot(m_ctx, m_query);
     if (!view) {
       m_reply->fail(view.error());
@@ -156,6 +171,7 @@ private:
   boost::asio::steady_timer m_timer;
   std::uint64_t m_subscription = 0;
   bool m_timer_armed = false;
+  bool m_waiting_for_drain = false;
   bool m_ended = false;
 };
 

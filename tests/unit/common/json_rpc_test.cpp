@@ -73,6 +73,42 @@ TEST(JsonRpcParse, MalformedRequestsAreInvalidRequests) {
   EXPECT_EQ(error_for(R"({"jsonrpc":"2.0","id":9,"method":5})").id, json::value(9));
 }
 
+// Boost.JSON keeps the last of two equal keys; the protocol refuses the message instead, naming
+// where the repeated key is.
+TEST(JsonRpcParse, DuplicateKeysAtAnyDepthAreInvalidRequests) {
+  const struct {
+    const char* line;
+    const char* path;
+  } cases[] = {
+      {R"({"jsonrpc":"2.0","id":3,"method":"stop","method":"shutdown"})", "method"},
+      {R"({"jsonrpc":"2.0","id":3,"method":"stop","params":{"task":1,"task":2}})", "params.task"},
+      {R"({"jsonrpc":"2.0","id":3,"method":"m","params":{"env":{"A":"1","B":"","A":"2"}}})",
+       "params.env.A"},
+      {R"({"jsonrpc":"2.0","id":3,"method":"m","params":{"x":[1,{"a":1},{"b":1,"b":2}]}})",
+       "params.x[2].b"},
+      // The same key spelled with an escape is still the same key.
+      {R"({"jsonrpc":"2.0","id":3,"method":"m","params":{"ab":1,"ab":2}})", "params.ab"},
+  };
+  for (const auto& c : cases) {
+    const auto response = error_for(c.line);
+    EXPECT_EQ(response.error().code, k_invalid_request) << c.line;
+    EXPECT_EQ(response.id, json::value(3)) << c.line;
+    EXPECT_NE(response.error().message.find(std::string("duplicate key \"") + c.path + "\""),
+              std::string::npos)
+        << response.error().message;
+  }
+  // A repeated id leaves nothing to answer to.
+  EXPECT_TRUE(error_for(R"({"jsonrpc":"2.0","id":1,"id":2,"method":"m"})").id.is_null());
+  // Equal keys in different objects are fine.
+  const auto request =
+      request_for(R"({"jsonrpc":"2.0","id":1,"method":"m","params":{"a":{"a":1},"b":[{"a":2}]}})");
+  EXPECT_EQ(request.params.at("a").at("a"), json::value(1));
+  // The client refuses such a message from the server too.
+  const auto server = parse_server_message(R"({"jsonrpc":"2.0","id":1,"result":{"n":1,"n":2}})");
+  ASSERT_FALSE(server);
+  EXPECT_NE(server.error().message.find("duplicate key \"result.n\""), std::string::npos);
+}
+
 TEST(JsonRpcParse, PositionalParamsAreInvalidParams) {
   const auto response = error_for(R"({"jsonrpc":"2.0","id":"x","method":"m","params":[1,2]})");
   EXPECT_EQ(response.error().code, k_invalid_params);
