@@ -81,22 +81,6 @@ bool is_commit_hash(std::string_view text) {
 
 }  // namespace
 
-boost::json::object environment_object() {
-  boost::json::object env;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    const auto eq = text.find('=');
-    if (eq == std::string_view::npos || eq == 0) {
-      continue;
-    }
-    const auto name = text.substr(0, eq);
-    if (!env.contains(name)) {
-      env[name] = text.substr(eq + 1);
-    }
-  }
-  return env;
-}
-
 std::string project_directory(const std::string& config_file) {
   std::error_code ec;
   const auto file = std::filesystem::absolute(config_file, ec);

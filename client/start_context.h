@@ -13,10 +13,6 @@
 
 namespace vhtask::client {
 
-// Every variable of this process's environment as a JSON object of strings. An entry without '='
-// is skipped; the first of duplicate names wins, as getenv() would see it.
-boost::json::object environment_object();
-
 // The absolute, normalised directory holding `config_file` (relative paths are taken against
 // the current directory), or "" when that cannot be known (the current directory was deleted).
 std::string project_directory(const std::string& config_file);

@@ -123,24 +123,6 @@ Result<std::vector<std::string>> Params::string_list(std::string_view key) const
   return out;
 }
 
-Result<std::map<std::string, std::string>> Params::string_map(std::string_view key) const {
-  std::map<std::string, std::string> out;
-  const auto* value = find(key);
-  if (value == nullptr) {
-    return out;
-  }
-  if (!value->is_object()) {
-    return wrong_type(key, "an object of strings");
-  }
-  for (const auto& [name, item] : value->get_object()) {
-    if (!item.is_string()) {
-      return wrong_type(key, "an object of strings");
-    }
-    out[std::string(name)] = std::string(item.get_string());
-  }
-  return out;
-}
-
 Result<std::string> Params::required_bytes(std::string_view key) const {
   const auto* value = find(key);
   if (value == nullptr) {

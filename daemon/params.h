@@ -28,7 +28,6 @@ public:
   Result<bool> optional_bool(std::string_view key) const;                    // absent/null: false
   Result<std::vector<std::int64_t>> int_list(std::string_view key) const;    // absent: {}
   Result<std::vector<std::string>> string_list(std::string_view key) const;  // absent: {}
-  Result<std::map<std::string, std::string>> string_map(std::string_view key) const;
   // Byte strings (common/byte_string.h): a string, or {"base64"} decoded to its bytes.
   Result<std::string> required_bytes(std::string_view key) const;
   Result<std::map<std::string, std::string>> bytes_map(std::string_view key) const;  // absent: {}
