@@ -322,6 +322,74 @@ TEST_F(ProjectRun, AStepStopConditionStopsEachExecutionThatMeetsItAndTheTaskGoes
       << text.out;
 }
 
+// The issue's three forms of leval stop-condition (a bare name, `metadata.`/`parameter.` with
+// `and`, a chained comparison), each on a task and on a step, through the real daemon. loop.py's
+// loss is 1.0 - 0.05 * step, so each form is first met at step 3, well before the end (14).
+class StopConditionForms : public ProjectRun, public ::testing::WithParamInterface<std::string> {
+protected:
+  void write_project() {
+    const std::string condition = GetParam();
+    write("forms/loop.py", k_loop_py);
+    write("forms/valohai.yaml",
+          "- step:\n"
+          "    name: loop\n"
+          "    image: python:3.12\n"
+          "    command: python3 loop.py {parameters}\n"
+          "    parameters:\n"
+          "      - {name: n, type: integer, default: 0}\n"
+          "- step:\n"
+          "    name: guarded\n"
+          "    image: python:3.12\n"
+          "    command: python3 loop.py {parameters}\n"
+          "    stop-condition: \"" +
+              condition +
+              "\"\n"
+              "    parameters:\n"
+              "      - {name: n, type: integer, default: 1}\n"
+              "- task:\n"
+              "    name: sweep\n"
+              "    step: loop\n"
+              "    type: grid_search\n"
+              "    stop-condition: \"" +
+              condition +
+              "\"\n"
+              "    parameters:\n"
+              "      - {name: n, style: multiple, rules: {items: [1]}}\n");
+  }
+
+  // The execution's last stored step: the condition fired between steps 3 and the end.
+  void expect_stopped_early(std::int64_t id) {
+    const auto step = vhtask_json({"show", std::to_string(id)}, "/").at("metadata").at("step");
+    EXPECT_GE(step.as_int64(), 3);
+    EXPECT_LT(step.as_int64(), 14);
+  }
+};
+
+TEST_P(StopConditionForms, OnATask) {
+  write_project();
+  const auto r =
+      vhtask({"start", "--task", "sweep", "-f", path("forms/valohai.yaml"), "--wait"}, "/");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto task = vhtask_json({"status", "1"}, "/").at("task");
+  EXPECT_EQ(task.at("state"), "stopped");
+  EXPECT_EQ(task.at("condition_met"), true);
+  expect_stopped_early(1);
+}
+
+TEST_P(StopConditionForms, OnAStep) {
+  write_project();
+  const auto r = vhtask({"start", "guarded", "-f", path("forms/valohai.yaml"), "--wait"}, "/");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto e = execution(1);
+  EXPECT_EQ(e.at("state"), "stopped");
+  EXPECT_EQ(e.at("condition_met"), true);
+  expect_stopped_early(1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Forms, StopConditionForms,
+                         ::testing::Values("loss < 0.9", "metadata.loss < 0.9 and parameter.n > 0",
+                                           "0.5 < loss < 0.9"));
+
 const char* const k_outputs_yaml = R"text(- step:
     name: write
     image: python:3.12
