@@ -6,6 +6,7 @@
 #include "client/commands.h"
 #include "client/csv.h"
 #include "client/global_options.h"
+#include "client/paged_calls.h"
 #include "client/session.h"
 #include "client/table.h"
 #include "common/json_text.h"
@@ -103,7 +104,7 @@ std::string render_table(const Grid& grid, const Style& style) {
 }
 
 Outcome<int> run_compare(const CompareOptions& opts, const GlobalOptions& global) {
-  auto session = VHTASK_TRY(open_session(global, {"cmd-compare"}));
+  auto session = VHTASK_TRY(open_session(global, {"cmd-compare", "byte-paging"}));
   boost::json::object params{{"task", opts.task},
                              {"sort", opts.sort},
                              {"desc", opts.desc},
@@ -111,7 +112,7 @@ Outcome<int> run_compare(const CompareOptions& opts, const GlobalOptions& global
   if (opts.limit) {
     params["limit"] = *opts.limit;
   }
-  const auto result = VHTASK_TRY(session.call(common::protocol::k_compare, params));
+  const auto result = VHTASK_TRY(fetch_compare(session, params));
   if (opts.json) {
     boost::json::array rows;
     for (const auto& row : result.at("executions").as_array()) {

@@ -21,10 +21,11 @@ struct OutputsOptions {
 };
 
 Outcome<int> run_outputs(const OutputsOptions& opts, const GlobalOptions& global) {
-  // `show` carries the listing (capability "outputs").
-  auto session = VHTASK_TRY(open_session(global, {"cmd-show", "outputs"}));
-  const auto result =
-      VHTASK_TRY(session.call(common::protocol::k_show, {{"execution", opts.execution}}));
+  // `show` carries the listing (capability "outputs"); its first page is enough, since the pages
+  // differ only in metadata (capability "byte-paging").
+  auto session = VHTASK_TRY(open_session(global, {"cmd-show", "outputs", "byte-paging"}));
+  const auto result = VHTASK_TRY(session.call(
+      common::protocol::k_show, {{"execution", opts.execution}, {"metadata_offset", 0}}));
   static const boost::json::array k_none;
   const auto* found = array_field(result, "outputs");
   const auto& files = found != nullptr ? *found : k_none;

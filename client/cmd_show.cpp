@@ -4,6 +4,7 @@
 #include "client/commands.h"
 #include "client/execution_view.h"
 #include "client/global_options.h"
+#include "client/paged_calls.h"
 #include "client/session.h"
 #include "common/json_text.h"
 #include "common/protocol.h"
@@ -21,9 +22,8 @@ struct ShowOptions {
 };
 
 Outcome<int> run_show(const ShowOptions& opts, const GlobalOptions& global) {
-  auto session = VHTASK_TRY(open_session(global, {"cmd-show"}));
-  const auto result =
-      VHTASK_TRY(session.call(common::protocol::k_show, {{"execution", opts.execution}}));
+  auto session = VHTASK_TRY(open_session(global, {"cmd-show", "byte-paging"}));
+  const auto result = VHTASK_TRY(fetch_show(session, opts.execution));
   if (opts.json) {
     std::cout << common::dump_json(result) << "\n";
   } else {

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -49,30 +50,42 @@ boost::json::object request_params(const StatusOptions& opts) {
   return params;
 }
 
-// The status answer; for one task without --limit, every row, fetched page by page (the daemon
-// sends at most 1,000 rows per answer; schema/protocol.md, "status").
+// The status answer; for one task, every row asked for (all of them without --limit, else the
+// last N), fetched page by page: the daemon sends at most 1,000 rows and about 768 KiB per answer
+// (schema/protocol.md, "status").
 Outcome<boost::json::object> fetch_status(Session& session, const StatusOptions& opts) {
   auto result = VHTASK_TRY(session.call(protocol::k_status, request_params(opts)));
-  if (!opts.task || opts.limit) {
+  if (!opts.task) {
     return result;
   }
   auto* rows = result.if_contains("executions");
   const auto* total = result.if_contains("total");
-  if (rows == nullptr || !rows->is_array() || total == nullptr || !total->is_int64()) {
+  const auto* offset = result.if_contains("offset");
+  if (rows == nullptr || !rows->is_array() || total == nullptr || !total->is_int64() ||
+      offset == nullptr || !offset->is_int64()) {
     return result;  // an older daemon: it sent everything
   }
   auto& all = rows->as_array();
-  while (static_cast<std::int64_t>(all.size()) < total->as_int64()) {
+  const std::int64_t first = offset->as_int64();
+  const std::int64_t end =
+      opts.limit ? std::min(total->as_int64(), first + *opts.limit) : total->as_int64();
+  std::int64_t next = first + static_cast<std::int64_t>(all.size());
+  while (next < end) {
     auto params = request_params(opts);
-    params["offset"] = static_cast<std::int64_t>(all.size());
+    params["offset"] = next;
+    params["limit"] = end - next;
     auto page = VHTASK_TRY(session.call(protocol::k_status, std::move(params)));
-    const auto* more = page.if_contains("executions");
+    auto* more = page.if_contains("executions");
     if (more == nullptr || !more->is_array() || more->as_array().empty()) {
       break;  // the task changed meanwhile; show what we have
     }
+    next += static_cast<std::int64_t>(more->as_array().size());
     for (auto& row : more->as_array()) {
       all.push_back(std::move(row));
     }
+  }
+  if (result.contains("next_offset")) {
+    result["next_offset"] = nullptr;  // all of it is here now
   }
   return result;
 }
@@ -152,6 +165,9 @@ void print_result(boost::json::object result, const StatusOptions& opts, const S
       std::cout << common::dump_json(result) << "\n";
     } else {
       std::cout << render_task_list(tasks, style);
+      if (const auto* cut = result.if_contains("truncated"); cut && cut->is_bool() && cut->get_bool()) {
+        std::cout << "(Older tasks did not fit one answer; ask for fewer with --limit.)\n";
+      }
     }
     return;
   }

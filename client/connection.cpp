@@ -121,7 +121,8 @@ Result<std::variant<json_rpc::Response, json_rpc::Notification>> Connection::rea
     if (auto frame = m_buffer.next()) {
       if (frame->kind == json_rpc::Frame::Kind::oversize) {
         return Error::protocol(fmt::format("vhtaskd sent a message over {} bytes; it was discarded",
-                                           json_rpc::k_max_message_bytes));
+                                           json_rpc::k_max_message_bytes))
+            .with_cause(EMSGSIZE);
       }
       return json_rpc::parse_server_message(frame->text);
     }

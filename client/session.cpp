@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +25,8 @@ namespace {
 constexpr const char* k_restart_hint =
     "vhtaskd may be older than this vhtask: restart it with `vhtask shutdown` (the next command "
     "starts the new one)";
+constexpr const char* k_too_large_hint =
+    "ask for less (`--limit`, `--state`); an answer this big is a bug in vhtask worth reporting";
 constexpr const char* k_daemon_fault_hint =
     "this is a problem in vhtaskd: see its log (`journalctl --user -u vhtaskd`, or run "
     "`vhtask daemon` in a terminal), or restart it with `vhtask shutdown`";
@@ -255,6 +258,8 @@ Failure rpc_failure(const json_rpc::RpcError& error) {
       return Failure::usage(error.message);
     case protocol::k_unsupported:
       return Failure::usage(error.message, k_restart_hint);
+    case protocol::k_message_too_large:
+      return Failure::unreachable(error.message, k_too_large_hint);
     case protocol::k_overloaded:
       return Failure::unreachable(error.message,
                                   "retry in a moment; if it persists, close other clients or raise "
@@ -273,6 +278,9 @@ Failure rpc_failure(const json_rpc::RpcError& error) {
 Failure transport_failure(const Error& error) {
   if (error.code == Error::Code::invalid_argument) {
     return Failure::usage(error.message, "make the request smaller");
+  }
+  if (error.code == Error::Code::protocol && error.cause == EMSGSIZE) {
+    return Failure::unreachable(error.message, k_too_large_hint);
   }
   if (error.code == Error::Code::protocol) {
     return Failure::unreachable(error.message, k_restart_hint);

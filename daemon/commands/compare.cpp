@@ -4,6 +4,7 @@
 #include "daemon/command_table.h"
 #include "daemon/compare_rows.h"
 #include "daemon/params.h"
+#include "daemon/reply_budget.h"
 
 #include <map>
 #include <set>
@@ -18,6 +19,8 @@ struct CompareParams {
   bool desc = false;
   std::optional<std::int64_t> limit;
   bool all_attempts = false;
+  // Present when the client pages (capability byte-paging): rows from here, up to the budget.
+  std::optional<std::int64_t> offset;
 };
 
 Result<CompareParams> decode(const boost::json::object& params) {
@@ -28,8 +31,12 @@ Result<CompareParams> decode(const boost::json::object& params) {
   out.desc = VHTASK_TRY(p.optional_bool("desc"));
   out.limit = VHTASK_TRY(p.optional_int("limit"));
   out.all_attempts = VHTASK_TRY(p.optional_bool("all_attempts"));
+  out.offset = VHTASK_TRY(p.optional_int("offset"));
   if (out.limit && *out.limit < 0) {
     return Error::invalid_argument("limit must be 0 or more");
+  }
+  if (out.offset && *out.offset < 0) {
+    return Error::invalid_argument("offset must be 0 or more");
   }
   return out;
 }
@@ -100,10 +107,31 @@ Result<boost::json::object> compare(Store& store, const CompareParams& params) {
       key_list.emplace_back(key);
     }
   }
-  return boost::json::object{{"task", task.id},     {"parameters", std::move(varying)},
+  boost::json::object result{{"task", task.id},     {"parameters", std::move(varying)},
                              {"keys", key_list},    {"sort", params.sort},
-                             {"desc", params.desc}, {"total", total},
-                             {"executions", out}};
+                             {"desc", params.desc}, {"total", total}};
+  if (!params.offset) {
+    // A client that does not page gets everything (handle_compare checks that it fits).
+    result["executions"] = std::move(out);
+    return result;
+  }
+  const std::size_t fixed = json_bytes(result);
+  // One page: rows from `offset` while they fit the budget (at least one).
+  boost::json::array page;
+  std::size_t bytes = fixed;
+  auto next = static_cast<std::size_t>(std::min<std::int64_t>(*params.offset, out.size()));
+  for (; next < out.size(); ++next) {
+    bytes += json_bytes(out[next]) + 1;
+    if (!page.empty() && bytes > k_reply_budget) {
+      break;
+    }
+    page.push_back(std::move(out[next]));
+  }
+  result["offset"] = *params.offset;
+  result["next_offset"] =
+      next < out.size() ? boost::json::value(static_cast<std::int64_t>(next)) : nullptr;
+  result["executions"] = std::move(page);
+  return result;
 }
 
 }  // namespace
@@ -119,6 +147,12 @@ void handle_compare(CommandContext& ctx, const boost::json::object& params,
   if (!result) {
     reply->fail(result.error());
     return;
+  }
+  if (!decoded->offset) {
+    if (const auto bytes = json_bytes(*result); bytes > k_unpaged_limit) {
+      reply->rpc_error(reply_too_large("compare", bytes, "use --limit"));
+      return;
+    }
   }
   reply->result(std::move(*result));
 }

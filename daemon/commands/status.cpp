@@ -2,6 +2,7 @@
 
 #include "daemon/command_table.h"
 #include "daemon/params.h"
+#include "daemon/reply_budget.h"
 #include "daemon/views.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -24,14 +25,24 @@ struct StatusQuery {
 // page through bigger tasks with `offset`.
 constexpr std::int64_t k_max_rows = 1000;
 
+// The most recent `limit` tasks, newest first, while they fit the byte budget; `truncated` says
+// when older ones were left out for space.
 Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
   auto tasks = VHTASK_TRY(store.list_tasks());
   boost::json::array out;
+  std::size_t bytes = 0;
+  bool truncated = false;
   for (auto it = tasks.rbegin();
        it != tasks.rend() && static_cast<std::int64_t>(out.size()) < limit; ++it) {
-    out.push_back(VHTASK_TRY(task_view(store, *it)));
+    boost::json::value view = VHTASK_TRY(task_view(store, *it));
+    bytes += json_bytes(view) + 1;
+    if (!out.empty() && bytes > k_reply_budget) {
+      truncated = true;
+      break;
+    }
+    out.push_back(std::move(view));
   }
-  return boost::json::object{{"tasks", std::move(out)}};
+  return boost::json::object{{"tasks", std::move(out)}, {"truncated", truncated}};
 }
 
 Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
@@ -48,17 +59,31 @@ Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
   if (!q.offset && q.limit) {
     // `limit` alone asks for the last rows.
     const auto total = VHTASK_TRY(store.executions_page(*q.task, state, 0, 0)).total;
-    offset = std::max<std::int64_t>(0, total - limit);
+    offset = std::max<std::int64_t>(0, total - std::max<std::int64_t>(0, *q.limit));
   }
   const auto page =
       VHTASK_TRY(store.executions_page(*q.task, state, std::max<std::int64_t>(offset, 0), limit));
+  // Rows up to the byte budget too (daemon/reply_budget.h); `next_offset` says where the rest
+  // of the asked range starts.
   boost::json::array rows;
+  std::size_t bytes = 0;
   for (const auto& execution : page.rows) {
-    rows.push_back(execution_view(execution));
+    boost::json::value row = execution_view(execution);
+    bytes += json_bytes(row) + 1;
+    if (!rows.empty() && bytes > k_reply_budget) {
+      break;
+    }
+    rows.push_back(std::move(row));
+  }
+  const auto sent = static_cast<std::int64_t>(rows.size());
+  boost::json::value next = nullptr;
+  if (sent < static_cast<std::int64_t>(page.rows.size())) {
+    next = page.offset + sent;
   }
   return boost::json::object{{"task", VHTASK_TRY(task_view(store, task))},
                              {"executions", std::move(rows)},
                              {"offset", page.offset},
+                             {"next_offset", std::move(next)},
                              {"total", page.total}};
 }
 

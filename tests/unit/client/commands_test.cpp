@@ -205,6 +205,64 @@ TEST_F(CommandsTest, ShowPrintsTheExecutionAndItsAttempts) {
   EXPECT_EQ(m_server.last_params("show").at("execution"), 302);
 }
 
+// Answers in pages (schema/protocol.md, "Answers in pages"): the client asks from where each page
+// says the next starts and prints the whole.
+TEST_F(CommandsTest, ShowFetchesEveryMetadataPage) {
+  const auto executions = boost::json::parse(k_executions).as_array();
+  on("show", [executions](const json_rpc::Request& r) {
+    const auto offset = r.params.at("metadata_offset").as_int64();
+    boost::json::object page{{"execution", executions[0]},
+                             {"attempts", {executions[0]}},
+                             {"metadata_total", 3}};
+    page["metadata"] = offset == 0 ? boost::json::object{{"a", 1}, {"b", 2}}
+                                   : boost::json::object{{"c", 3}};
+    page["metadata_next"] = offset == 0 ? boost::json::value(2) : nullptr;
+    return std::vector<std::string>{FakeRpcServer::result(r, page)};
+  });
+  const auto ran = run_client({"show", "301", "--json"});
+  ASSERT_EQ(ran.status, 0) << ran.err;
+  const auto shown = boost::json::parse(ran.out).as_object();
+  EXPECT_EQ(shown.at("metadata"), (boost::json::object{{"a", 1}, {"b", 2}, {"c", 3}}));
+  EXPECT_FALSE(shown.contains("metadata_next"));
+  EXPECT_EQ(m_server.last_params("show").at("metadata_offset"), 2);
+}
+
+TEST_F(CommandsTest, CompareFetchesEveryPageAndAPageThatDoesNotProgressIsAnError) {
+  const auto executions = boost::json::parse(k_executions).as_array();
+  auto row = [&](std::size_t i) {
+    return boost::json::object{{"id", executions[i].at("id")},
+                               {"index", executions[i].at("index")},
+                               {"attempt", 1},
+                               {"state", executions[i].at("state")},
+                               {"parameters", executions[i].at("parameters")},
+                               {"metadata", boost::json::object{}}};
+  };
+  on("compare", [&](const json_rpc::Request& r) {
+    const auto offset = r.params.at("offset").as_int64();
+    boost::json::object page{{"task", 12}, {"parameters", {"learning_rate"}}, {"keys", {}},
+                             {"sort", ""}, {"desc", false}, {"total", 2}, {"offset", offset}};
+    page["executions"] = boost::json::array{row(static_cast<std::size_t>(offset))};
+    page["next_offset"] = offset == 0 ? boost::json::value(1) : nullptr;
+    return std::vector<std::string>{FakeRpcServer::result(r, page)};
+  });
+  const auto ran = run_client({"compare", "12", "--json"});
+  ASSERT_EQ(ran.status, 0) << ran.err;
+  const auto rows = boost::json::parse(ran.out).as_array();
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[0].at("id"), 301);
+  EXPECT_EQ(rows[1].at("id"), 302);
+
+  // A daemon whose next page starts where the last one did would loop for ever: exit 3 instead.
+  on("compare", [&](const json_rpc::Request& r) {
+    boost::json::object page{{"task", 12}, {"parameters", boost::json::array{}}, {"keys", {}},
+                             {"total", 2}, {"executions", {row(0)}}, {"next_offset", 0}};
+    return std::vector<std::string>{FakeRpcServer::result(r, page)};
+  });
+  const auto stuck = run_client({"compare", "12", "--json"});
+  EXPECT_EQ(stuck.status, k_exit_unreachable);
+  EXPECT_NE(stuck.err.find("page of `compare` is malformed"), std::string::npos) << stuck.err;
+}
+
 TEST_F(CommandsTest, WaitExitsByTheTasksFinalState) {
   auto task = boost::json::parse(k_task).as_object();
   reply_result("wait", {{"task", task}});
