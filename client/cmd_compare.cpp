@@ -10,7 +10,7 @@
 #include "client/session.h"
 #include "client/table.h"
 #include "common/json_text.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <iostream>
 #include <memory>

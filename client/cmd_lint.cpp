@@ -4,7 +4,7 @@
 // (items vhtask skips).
 
 #include "client/commands.h"
-#include "common/config_loader.h"
+#include "common/valohai/config_loader.h"
 
 #include <iostream>
 #include <memory>

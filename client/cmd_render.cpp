@@ -3,7 +3,7 @@
 #include "client/commands.h"
 #include "client/config_file.h"
 #include "common/json_text.h"
-#include "common/render.h"
+#include "common/render/render.h"
 
 #include <iostream>
 #include <memory>

@@ -7,7 +7,7 @@
 #include "client/paged_calls.h"
 #include "client/session.h"
 #include "common/json_text.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <iostream>
 #include <memory>

@@ -5,7 +5,7 @@
 #include "client/global_options.h"
 #include "client/session.h"
 #include "common/json_text.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <cerrno>
 #include <iostream>

@@ -17,10 +17,10 @@
 #include "client/task_wait.h"
 #include "client/terminal_text.h"
 #include "common/byte_string.h"
-#include "common/command_renderer.h"
+#include "common/render/command_renderer.h"
 #include "common/json_text.h"
-#include "common/protocol.h"
-#include "common/task_plan.h"
+#include "common/protocol/protocol.h"
+#include "common/search/task_plan.h"
 #include "common/value_text.h"
 
 #include <charconv>

@@ -12,7 +12,7 @@
 #include "client/task_view.h"
 #include "client/task_wait.h"
 #include "common/json_text.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 // Loading the valohai.yaml a command names with -f, reporting problems the way every offline
 // command does. Called on the client's main thread.
 
-#include "common/config_loader.h"
+#include "common/valohai/config_loader.h"
 
 #include <optional>
 #include <string>

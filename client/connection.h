@@ -11,8 +11,8 @@
 // Ownership and thread: owned by the command that opened it; used from one thread only.
 
 #include "client/unique_fd.h"
-#include "common/json_rpc.h"
-#include "common/json_rpc_framing.h"
+#include "common/protocol/json_rpc.h"
+#include "common/protocol/json_rpc_framing.h"
 #include "common/result.h"
 
 #include <boost/json/object.hpp>

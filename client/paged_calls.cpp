@@ -1,6 +1,6 @@
 #include "client/paged_calls.h"
 
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <functional>
 #include <optional>

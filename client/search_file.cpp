@@ -2,7 +2,7 @@
 
 #include "client/config_file.h"
 #include "client/terminal_text.h"
-#include "common/task_spec_loader.h"
+#include "common/valohai/task_spec_loader.h"
 
 #include <fstream>
 #include <iostream>

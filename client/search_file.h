@@ -3,8 +3,8 @@
 // Resolving what `start` should run: the step, and the search over it from a grid file
 // (--grid), a `- task:` blueprint (--task), or neither (one execution). Main thread only.
 
-#include "common/config.h"
-#include "common/config_loader.h"
+#include "common/valohai/config.h"
+#include "common/valohai/config_loader.h"
 
 #include <optional>
 #include <string>

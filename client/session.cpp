@@ -2,7 +2,7 @@
 
 #include "client/autostart.h"
 #include "common/json_text.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <fmt/format.h>
 

@@ -14,7 +14,7 @@
 #include "client/connection.h"
 #include "client/failure.h"
 #include "client/global_options.h"
-#include "common/json_rpc.h"
+#include "common/protocol/json_rpc.h"
 
 #include <boost/json/object.hpp>
 

@@ -3,7 +3,7 @@
 // The checks the client makes before it trusts a Unix socket with a request: a `start` carries
 // the user's whole environment (secrets included), the valohai.yaml and the cwd, so a socket
 // that someone else could have put there gets nothing (issue 14, item 2). Like the daemon's own
-// check of its directories (daemon/state_dir.h), after watchman's verify_dir_ownership:
+// check of its directories (daemon/store/state_dir.h), after watchman's verify_dir_ownership:
 //   - the socket's directory must be a directory owned by the effective uid and not writable by
 //     group or others (a predictable fallback such as /tmp/vhtask-UID/ could have been created
 //     first by another user);

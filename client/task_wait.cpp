@@ -3,7 +3,7 @@
 #include "client/commands.h"
 #include "client/json_fields.h"
 #include "client/progress.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 
 #include <fmt/format.h>
 

@@ -51,8 +51,5 @@ std::string database_path(const std::string& state_dir) {
 std::string executions_dir(const std::string& state_dir) {
   return state_dir + "/executions";
 }
-std::string lock_file_path(const std::string& state_dir) {
-  return state_dir + "/vhtaskd.lock";
-}
 
 }  // namespace vhtask::common

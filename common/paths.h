@@ -16,9 +16,8 @@ std::string default_state_dir();
 // /tmp/vhtask-$UID/vhtask.sock.
 std::string default_socket_path();
 
-// Inside a state directory: the database, the per-execution directories, the daemon's lock file.
+// Inside a state directory: the database and the per-execution directories.
 std::string database_path(const std::string& state_dir);
 std::string executions_dir(const std::string& state_dir);
-std::string lock_file_path(const std::string& state_dir);
 
 }  // namespace vhtask::common

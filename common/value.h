@@ -56,4 +56,10 @@ struct Value {
   bool python_equals(const Value& other) const;
 };
 
+// A number as written in YAML: its text (for exact decimal arithmetic) and its typed value.
+struct Number {
+  std::string text;
+  Value value;  // int or float
+};
+
 }  // namespace vhtask::common

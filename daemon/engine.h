@@ -10,21 +10,21 @@
 //
 // Memory follows the store: the Scheduler's cursor, slots and the active tasks change only once
 // the store recorded the change. A write the database refuses for a while (locked, disk full:
-// daemon/store_fault.h) waits in PendingWrites and is retried with backoff; meanwhile nothing new
+// daemon/store/store_fault.h) waits in PendingWrites and is retried with backoff; meanwhile nothing new
 // starts, reads are served, and stall() says why. A full log dir pauses every queue the same way
 // (daemon/log_space.h). Either way the work goes on from exactly where it was.
 //
-// Ownership and thread: owned by the composition root (daemon/run.cpp), which also owns the
+// Ownership and thread: owned by the composition root (daemon/app/run.cpp), which also owns the
 // Store and the runner it borrows; every method must be called on the io_context thread.
 
 #include "common/result.h"
-#include "daemon/ids.h"
+#include "common/protocol/ids.h"
 #include "daemon/log_space.h"
-#include "daemon/metadata_follower.h"
+#include "daemon/follow/metadata_follower.h"
 #include "daemon/pending_writes.h"
-#include "daemon/runner.h"
+#include "daemon/runner/runner.h"
 #include "daemon/scheduler.h"
-#include "daemon/store.h"
+#include "daemon/store/store.h"
 #include "daemon/task_context.h"
 
 #include <boost/asio/io_context.hpp>

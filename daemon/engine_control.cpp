@@ -11,10 +11,6 @@ namespace vhtask::daemon {
 
 namespace {
 
-Timestamp now() {
-  return std::chrono::system_clock::now();
-}
-
 bool is_failure(ExecutionState state) {
   return state == ExecutionState::error || state == ExecutionState::crashed ||
          state == ExecutionState::stopped;

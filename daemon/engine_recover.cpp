@@ -1,7 +1,7 @@
 // Engine::recover(): what a daemon does before serving, after a clean restart or a crash.
 
 #include "daemon/engine.h"
-#include "daemon/execution_dir.h"
+#include "daemon/runner/execution_dir.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -10,14 +10,6 @@
 #include <filesystem>
 
 namespace vhtask::daemon {
-
-namespace {
-
-Timestamp now() {
-  return std::chrono::system_clock::now();
-}
-
-}  // namespace
 
 Result<void> Engine::recover() {
   // 1. Tasks that were running: rebuild their plans and queues.

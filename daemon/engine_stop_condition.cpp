@@ -4,7 +4,7 @@
 // its step's, that execution alone is recorded as meeting it and stopped gracefully.
 
 #include "common/json_text.h"
-#include "common/stop_condition.h"
+#include "common/expression/stop_condition.h"
 #include "daemon/engine.h"
 
 #include <boost/json.hpp>

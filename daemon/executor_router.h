@@ -1,15 +1,15 @@
 #pragma once
 
 // ExecutorRouter: the ProcessRunner the engine talks to, dispatching each execution to the
-// executor its task uses (daemon/executor.h): LaunchSpec::slurm set -> the Slurm runner, else
+// executor its task uses (daemon/runner/executor.h): LaunchSpec::slurm set -> the Slurm runner, else
 // the local one. After a restart, an execution directory holding slurm.json goes to the Slurm
 // runner. Both runners deliver outcomes through the router's single OnExit.
 //
 // Ownership and threading: borrows both runners (owned by the composition root, which must keep
 // them alive as long as the router); io_context thread only, like every runner.
 
-#include "daemon/runner.h"
-#include "daemon/slurm_runner.h"
+#include "daemon/runner/runner.h"
+#include "daemon/slurm/slurm_runner.h"
 
 #include <unordered_map>
 
@@ -27,8 +27,6 @@ public:
   void set_task_limit(TaskId task, std::size_t limit) override;
   void set_on_started(OnStarted on_started) override;
   bool starts_later(const LaunchSpec& spec) const override { return spec.slurm.has_value(); }
-
-  SlurmRunner& slurm() { return m_slurm; }
 
 private:
   ProcessRunner& m_local;

@@ -1,6 +1,6 @@
 #include "daemon/pending_writes.h"
 
-#include "daemon/store_fault.h"
+#include "daemon/store/store_fault.h"
 
 #include <spdlog/spdlog.h>
 

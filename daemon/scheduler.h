@@ -23,7 +23,7 @@
 // the io_context thread. A plain value type with no locks and no callbacks.
 
 #include "common/result.h"
-#include "daemon/ids.h"
+#include "common/protocol/ids.h"
 
 #include <cstddef>
 #include <cstdint>

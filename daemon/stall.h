@@ -4,7 +4,7 @@
 // refuses writes, the log dir is full), as `status` reports it (schema/protocol.md, "status").
 // A plain value; no thread restrictions.
 
-#include "daemon/timestamp.h"
+#include "common/protocol/timestamp.h"
 
 #include <cstddef>
 #include <string>

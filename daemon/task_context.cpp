@@ -1,7 +1,7 @@
 #include "daemon/task_context.h"
 
-#include "common/parameter_values.h"
-#include "common/task_spec_loader.h"
+#include "common/valohai/parameter_values.h"
+#include "common/valohai/task_spec_loader.h"
 
 namespace vhtask::daemon {
 

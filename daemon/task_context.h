@@ -5,10 +5,10 @@
 // from the same texts (stored in the task's row) after a restart or for a rerun, so a task
 // always runs exactly what was recorded. Immutable after construction; io_context thread.
 
-#include "common/config.h"
-#include "common/config_loader.h"
+#include "common/valohai/config.h"
+#include "common/valohai/config_loader.h"
 #include "common/result.h"
-#include "common/task_plan.h"
+#include "common/search/task_plan.h"
 
 #include <cstdint>
 #include <memory>

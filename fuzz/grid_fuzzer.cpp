@@ -4,10 +4,10 @@
 // without errors: for the grid file over its step (or the first step), and for each `- task:`
 // blueprint. The first few executions and the last are computed and rendered.
 
-#include "common/config_loader.h"
-#include "common/render.h"
-#include "common/task_plan.h"
-#include "common/task_spec_loader.h"
+#include "common/valohai/config_loader.h"
+#include "common/render/render.h"
+#include "common/search/task_plan.h"
+#include "common/valohai/task_spec_loader.h"
 
 #include <algorithm>
 #include <cstddef>

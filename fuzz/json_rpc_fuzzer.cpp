@@ -3,8 +3,8 @@
 // a serialize/parse round trip. Then the input is fed to a LineBuffer in chunks whose sizes, and
 // the line limit, come from its first bytes, and every frame is parsed as a request.
 
-#include "common/json_rpc.h"
-#include "common/json_rpc_framing.h"
+#include "common/protocol/json_rpc.h"
+#include "common/protocol/json_rpc_framing.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 // hash of the name, and two properties are checked (a violation aborts, so libFuzzer keeps it):
 // evaluation is deterministic, and `not (TEXT)` evaluates to the opposite of TEXT.
 
-#include "common/stop_condition.h"
+#include "common/expression/stop_condition.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -20,19 +20,19 @@ Result<std::int64_t> FakeProcessRunner::start(const daemon::LaunchSpec& spec) {
   return m_next_pid++;
 }
 
-Result<void> FakeProcessRunner::stop(daemon::ExecutionId id) {
+Result<void> FakeProcessRunner::stop(ExecutionId id) {
   if (!m_live.contains(id)) {
     return Error::not_found("execution " + std::to_string(id) + " is not running");
   }
   daemon::RunOutcome outcome;
-  outcome.state = daemon::ExecutionState::stopped;
+  outcome.state = ExecutionState::stopped;
   outcome.signal = 15;
   outcome.finished_at = std::chrono::system_clock::now();
   finish(id, outcome);
   return {};
 }
 
-Result<bool> FakeProcessRunner::reattach(daemon::ExecutionId id, const std::string& exec_dir) {
+Result<bool> FakeProcessRunner::reattach(ExecutionId id, const std::string& exec_dir) {
   if (reattach_result) {
     daemon::LaunchSpec spec;
     spec.id = id;
@@ -42,7 +42,7 @@ Result<bool> FakeProcessRunner::reattach(daemon::ExecutionId id, const std::stri
   return reattach_result;
 }
 
-void FakeProcessRunner::finish(daemon::ExecutionId id, daemon::RunOutcome outcome) {
+void FakeProcessRunner::finish(ExecutionId id, daemon::RunOutcome outcome) {
   if (m_live.erase(id) == 0) {
     return;
   }
@@ -53,9 +53,9 @@ void FakeProcessRunner::finish(daemon::ExecutionId id, daemon::RunOutcome outcom
   });
 }
 
-void FakeProcessRunner::exit(daemon::ExecutionId id, int code) {
+void FakeProcessRunner::exit(ExecutionId id, int code) {
   daemon::RunOutcome outcome;
-  outcome.state = code == 0 ? daemon::ExecutionState::complete : daemon::ExecutionState::error;
+  outcome.state = code == 0 ? ExecutionState::complete : ExecutionState::error;
   outcome.exit_code = code;
   outcome.finished_at = std::chrono::system_clock::now();
   finish(id, outcome);

@@ -1,12 +1,12 @@
 #pragma once
 
-// FakeProcessRunner: a ProcessRunner (daemon/runner.h) for engine unit tests that runs nothing.
+// FakeProcessRunner: a ProcessRunner (daemon/runner/runner.h) for engine unit tests that runs nothing.
 // start() records the LaunchSpec and returns a made-up pid; the test ends executions by hand
 // with exit()/finish(), whose outcome is delivered through on_exit from the io_context (posted,
 // as the interface requires). stop() delivers `stopped` the same way. Owned by one test;
 // io_context thread only.
 
-#include "daemon/runner.h"
+#include "daemon/runner/runner.h"
 
 #include <boost/asio/io_context.hpp>
 
@@ -23,18 +23,18 @@ public:
   void set_on_exit(OnExit on_exit) override { m_on_exit = std::move(on_exit); }
   // Fails with fail_next_start (once) when set.
   Result<std::int64_t> start(const daemon::LaunchSpec& spec) override;
-  Result<void> stop(daemon::ExecutionId id) override;
+  Result<void> stop(ExecutionId id) override;
   // Returns reattach_result; an execution reattached with true counts as live.
-  Result<bool> reattach(daemon::ExecutionId id, const std::string& exec_dir) override;
+  Result<bool> reattach(ExecutionId id, const std::string& exec_dir) override;
   std::size_t running() const override { return m_live.size(); }
 
   // Ends a live execution with `outcome` (delivered later, from the io_context).
-  void finish(daemon::ExecutionId id, daemon::RunOutcome outcome);
+  void finish(ExecutionId id, daemon::RunOutcome outcome);
   // Ends a live execution as its command exiting with `code` would.
-  void exit(daemon::ExecutionId id, int code);
+  void exit(ExecutionId id, int code);
 
   // Live executions (started or reattached, not yet ended), by id.
-  const std::map<daemon::ExecutionId, daemon::LaunchSpec>& live() const { return m_live; }
+  const std::map<ExecutionId, daemon::LaunchSpec>& live() const { return m_live; }
   // Every successful start, in order.
   const std::vector<daemon::LaunchSpec>& started() const { return m_started; }
 
@@ -44,7 +44,7 @@ public:
 private:
   boost::asio::io_context& m_io;
   OnExit m_on_exit;
-  std::map<daemon::ExecutionId, daemon::LaunchSpec> m_live;
+  std::map<ExecutionId, daemon::LaunchSpec> m_live;
   std::vector<daemon::LaunchSpec> m_started;
   std::int64_t m_next_pid = 4000;
 };

@@ -1,6 +1,6 @@
 #include "tests/support/fake_rpc_server.h"
 
-#include "common/json_rpc_framing.h"
+#include "common/protocol/json_rpc_framing.h"
 
 #include <cerrno>
 #include <cstring>

@@ -9,7 +9,7 @@
 // Thread: construct and destroy on the test's thread; requests() may be called from any
 // thread. The destructor stops the server thread and removes the socket.
 
-#include "common/json_rpc.h"
+#include "common/protocol/json_rpc.h"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

@@ -4,7 +4,7 @@
 #include "client/commands.h"
 
 #include "client/run.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 #include "tests/support/fake_rpc_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_paths.h"

@@ -2,7 +2,7 @@
 
 #include "client/commands.h"
 #include "client/session.h"
-#include "common/protocol.h"
+#include "common/protocol/protocol.h"
 #include "tests/support/fake_rpc_server.h"
 #include "tests/support/temp_dir.h"
 

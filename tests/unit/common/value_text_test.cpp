@@ -5,7 +5,7 @@
 
 #include "common/json_text.h"
 #include "common/python_format.h"
-#include "common/shell_quote.h"
+#include "common/render/shell_quote.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 // status says why the daemon is stalled. Also recovery of an outcome on disk.
 
 #include "daemon/engine.h"
-#include "daemon/execution_files.h"
+#include "supervisor/execution_files.h"
 #include "tests/support/fake_process_runner.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_until.h"

@@ -1,6 +1,0 @@
-// vhtaskd: the vhtask daemon. Everything lives in vhtask_daemon_lib; see daemon/run.h.
-#include "daemon/run.h"
-
-int main(int argc, char** argv) {
-  return vhtask::daemon::run(argc, argv);
-}

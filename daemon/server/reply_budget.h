@@ -1,0 +1,33 @@
+#pragma once
+
+// The byte budget of one reply. A message may be at most 1 MiB (schema/protocol.md, "Framing"),
+// so the answers that grow with the data (`status` rows, `compare` rows, `show` metadata) are
+// paged by bytes as well as by rows: a page holds what fits in k_reply_budget, leaving room for
+// the envelope and the fixed members, and says where the next page starts (capability
+// `byte-paging`). A page always holds at least one item, so paging always progresses.
+//
+// Plain functions; no thread restrictions.
+
+#include "common/protocol/json_rpc.h"
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace vhtask::daemon {
+
+inline constexpr std::size_t k_reply_budget = 768 * 1024;
+// The most a reply sent whole (to a client that does not page) may hold: 1 MiB less room for
+// the envelope.
+inline constexpr std::size_t k_unpaged_limit = 1024 * 1024 - 4096;
+
+// The size of `value` as compact JSON on the wire.
+std::size_t json_bytes(const boost::json::value& value);
+
+// The answer to a client that did not ask for pages when the whole reply (`bytes`) would not
+// fit: error -32007 saying so, with `advice` on what to do instead.
+common::json_rpc::RpcError reply_too_large(std::string_view method, std::size_t bytes,
+                                           std::string_view advice);
+
+}  // namespace vhtask::daemon

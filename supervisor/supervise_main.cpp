@@ -1,0 +1,7 @@
+// vhtask-supervise: the per-execution supervisor vhtaskd starts for every command. Everything
+// lives in vhtask_supervisor_lib; see supervisor/supervisor.h.
+#include "supervisor/supervisor.h"
+
+int main(int argc, char** argv) {
+  return vhtask::daemon::supervise_main(argc, argv);
+}

@@ -1,0 +1,20 @@
+#pragma once
+
+// The pre-CommandRenderer implementation of spec 2.3, kept as a test oracle: every value goes
+// through std::map lookups, split_template/fill_template per execution and python_format.
+// Pure; thread-safe. Test-only.
+
+#include "common/valohai/config.h"
+#include "common/valohai/parameter_values.h"
+#include "common/result.h"
+
+#include <string>
+#include <vector>
+
+namespace vhtask::common::reference {
+
+Result<std::vector<std::string>> format_cli(const Parameter& parameter, const Value& value);
+
+Result<std::string> render_command(const Step& step, const ParameterValues& given);
+
+}  // namespace vhtask::common::reference
