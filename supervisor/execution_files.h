@@ -6,7 +6,7 @@
 // schema/execution-dir.md; changing a name or a field breaks reattaching to executions started
 // by an older daemon, so add, never rename. Constants only; no thread restrictions.
 
-namespace vhtask::daemon::execution_files {
+namespace vhtask::supervisor::execution_files {
 
 // Written by the daemon before the supervisor starts.
 inline constexpr const char* k_command = "command";      // the rendered command text, verbatim
@@ -22,4 +22,4 @@ inline constexpr const char* k_script = "script";          // the command, when 
 inline constexpr const char* k_supervisor_json = "supervisor.json";  // pids + start times
 inline constexpr const char* k_status_json = "status.json";          // the outcome; written last
 
-}  // namespace vhtask::daemon::execution_files
+}  // namespace vhtask::supervisor::execution_files

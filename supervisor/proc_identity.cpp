@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 namespace {
 
@@ -90,4 +90,4 @@ bool process_matches(pid_t pid, std::uint64_t start_time) {
   return actual && *actual == start_time;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

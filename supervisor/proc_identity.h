@@ -11,7 +11,7 @@
 #include <optional>
 #include <sys/types.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 // The fields of /proc/PID/stat that vhtask uses.
 struct ProcStat {
@@ -32,4 +32,4 @@ std::optional<std::uint64_t> process_start_time(pid_t pid);
 // that was recorded, not a later one that reuses the pid.
 bool process_matches(pid_t pid, std::uint64_t start_time);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

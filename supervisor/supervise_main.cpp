@@ -3,5 +3,5 @@
 #include "supervisor/supervisor.h"
 
 int main(int argc, char** argv) {
-  return vhtask::daemon::supervise_main(argc, argv);
+  return vhtask::supervisor::supervise_main(argc, argv);
 }

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 namespace {
 
@@ -309,4 +309,4 @@ bool Supervision::disk_full() const {
   return false;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

@@ -22,7 +22,7 @@
 #include <string>
 #include <sys/types.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 class Supervision {
 public:
@@ -72,4 +72,4 @@ private:
   off_t m_last_size = 0;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

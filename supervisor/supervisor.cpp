@@ -13,7 +13,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 namespace {
 
@@ -82,4 +82,4 @@ int supervise_main(int argc, char** argv) {
   return supervision.run(spec);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

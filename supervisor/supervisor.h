@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 // The command line of vhtask-supervise:
 //   vhtask-supervise [--cwd DIR] [--time-limit S] [--no-output-timeout S] [--grace S] EXEC_DIR
@@ -54,4 +54,4 @@ Result<SuperviseOptions> parse_supervise_args(const std::vector<std::string>& ar
 // The whole program (supervisor/supervise_main.cpp). Returns the process exit status.
 int supervise_main(int argc, char** argv);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 namespace {
 
@@ -58,4 +58,4 @@ Result<SuperviseOptions> parse_supervise_args(const std::vector<std::string>& ar
   return options;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

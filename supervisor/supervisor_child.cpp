@@ -1,5 +1,7 @@
 #include "supervisor/supervisor_child.h"
 
+#include "supervisor/signal_reset.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -8,7 +10,7 @@
 
 extern char** environ;
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 namespace {
 
@@ -28,17 +30,9 @@ struct ChildFailure {
   setpgid(0, 0);
   // Ignored dispositions survive exec and the supervisor ignores SIGPIPE, SIGXFSZ and SIGHUP;
   // a blocked mask survives too. The command starts from a clean slate.
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  sigemptyset(&default_action.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) {
-      sigaction(sig, &default_action, nullptr);  // EINVAL for libc-reserved signals: fine
-    }
-  }
   sigset_t empty;
   sigemptyset(&empty);
-  sigprocmask(SIG_SETMASK, &empty, nullptr);
+  reset_signals(empty);
 
   const int null_fd = open("/dev/null", O_RDONLY);
   if (null_fd < 0) {
@@ -132,4 +126,4 @@ std::optional<std::string> read_exec_failure(StartedChild& child, const ChildSpe
   return std::nullopt;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

@@ -8,7 +8,7 @@
 #include <string>
 #include <sys/types.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 // The shell that runs a command script: /bin/bash, or /bin/sh where there is no bash (spec 2.3
 // item 5: one session for the whole script, no `set -e`, the last line's status).
@@ -43,4 +43,4 @@ std::optional<StartedChild> start_child(const ChildSpec& spec);
 // then exited with status 127), nullopt when the exec succeeded. Closes child.report_fd.
 std::optional<std::string> read_exec_failure(StartedChild& child, const ChildSpec& spec);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

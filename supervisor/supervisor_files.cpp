@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 namespace {
 
@@ -185,4 +185,4 @@ Result<void> write_reserved(int fd, int dir_fd, const std::string& reserved_name
   return {};
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

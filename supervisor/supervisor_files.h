@@ -12,7 +12,7 @@
 #include <string>
 #include <sys/types.h>
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 
 // supervisor.json: who is running, as pid + start time pairs (supervisor/proc_identity.h).
 struct SupervisorRecord {
@@ -63,4 +63,4 @@ Result<int> reserve_file(int dir_fd, const std::string& name, std::size_t size);
 Result<void> write_reserved(int fd, int dir_fd, const std::string& reserved_name,
                             const std::string& name, const std::string& text);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

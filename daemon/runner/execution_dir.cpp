@@ -63,7 +63,7 @@ Result<void> make_parents(const std::string& path) {
 }
 
 Result<std::string> read_text(const std::string& path) {
-  return read_file_at(AT_FDCWD, path);
+  return supervisor::read_file_at(AT_FDCWD, path);
 }
 
 // The JSON object in a file the supervisor wrote. Bytes that are not UTF-8 (a path in a reason)
@@ -109,21 +109,22 @@ Result<void> prepare_execution_dir(const std::string& exec_dir, const LaunchSpec
                                  "is left as it is)"
                                : "")));
   }
-  for (const char* sub : {execution_files::k_outputs_dir, execution_files::k_inputs_dir,
-                          execution_files::k_config_dir}) {
+  for (const char* sub :
+       {supervisor::execution_files::k_outputs_dir, supervisor::execution_files::k_inputs_dir,
+        supervisor::execution_files::k_config_dir}) {
     const std::string path = join(exec_dir, sub);
     if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
       return fail(Error::io("cannot create " + path + ": " + std::strerror(errno)));
     }
   }
-  VHTASK_TRY(write_text(join(exec_dir, execution_files::k_parameters),
+  VHTASK_TRY(write_text(join(exec_dir, supervisor::execution_files::k_parameters),
                         spec.parameters_json.empty() ? "{}" : spec.parameters_json));
-  VHTASK_TRY(write_text(join(exec_dir, execution_files::k_command), spec.command));
+  VHTASK_TRY(write_text(join(exec_dir, supervisor::execution_files::k_command), spec.command));
   return {};
 }
 
 Result<SupervisorIdentity> read_supervisor_json(const std::string& exec_dir) {
-  const std::string path = join(exec_dir, execution_files::k_supervisor_json);
+  const std::string path = join(exec_dir, supervisor::execution_files::k_supervisor_json);
   const auto object = VHTASK_TRY(read_json_object(path));
   const auto pid = integer_field<pid_t>(object, "supervisor_pid");
   const auto start_time = integer_field<std::uint64_t>(object, "supervisor_start_time");
@@ -139,7 +140,7 @@ Result<SupervisorIdentity> read_supervisor_json(const std::string& exec_dir) {
 }
 
 Result<RunOutcome> read_status_json(const std::string& exec_dir) {
-  const std::string path = join(exec_dir, execution_files::k_status_json);
+  const std::string path = join(exec_dir, supervisor::execution_files::k_status_json);
   const auto object = VHTASK_TRY(read_json_object(path));
   RunOutcome outcome;
   outcome.exit_code = integer_field<int>(object, "exit_code");
@@ -171,7 +172,7 @@ Result<RunOutcome> read_status_json(const std::string& exec_dir) {
 }
 
 std::string supervisor_log_tail(const std::string& exec_dir, std::size_t max_chars) {
-  const auto text = read_text(join(exec_dir, execution_files::k_supervisor_log));
+  const auto text = read_text(join(exec_dir, supervisor::execution_files::k_supervisor_log));
   if (!text) {
     return "";
   }

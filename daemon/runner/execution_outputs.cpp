@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 OutputListing list_outputs(const std::string& exec_dir, std::size_t limit) {
   OutputListing listing;
   std::error_code ec;
-  const fs::path root = fs::absolute(fs::path(exec_dir) / execution_files::k_outputs_dir, ec);
+  const fs::path root =
+      fs::absolute(fs::path(exec_dir) / supervisor::execution_files::k_outputs_dir, ec);
   listing.directory = root.lexically_normal().string();
   if (ec) {
     return listing;

@@ -1,7 +1,8 @@
 #include "daemon/runner/spawn_supervisor.h"
 
-#include "supervisor/execution_files.h"
 #include "daemon/runner/fd_limit.h"
+#include "supervisor/execution_files.h"
+#include "supervisor/signal_reset.h"
 
 #include <cstring>
 #include <fcntl.h>
@@ -49,9 +50,9 @@ std::vector<std::string> supervisor_env(const LaunchSpec& spec, const std::strin
   if (!spec.cwd.empty()) {
     env["VH_REPOSITORY_DIR"] = spec.cwd;
   }
-  env["VH_OUTPUTS_DIR"] = exec_dir + "/" + execution_files::k_outputs_dir;
-  env["VH_INPUTS_DIR"] = exec_dir + "/" + execution_files::k_inputs_dir;
-  env["VH_CONFIG_DIR"] = exec_dir + "/" + execution_files::k_config_dir;
+  env["VH_OUTPUTS_DIR"] = exec_dir + "/" + supervisor::execution_files::k_outputs_dir;
+  env["VH_INPUTS_DIR"] = exec_dir + "/" + supervisor::execution_files::k_inputs_dir;
+  env["VH_CONFIG_DIR"] = exec_dir + "/" + supervisor::execution_files::k_config_dir;
   env["VHTASK_TASK_ID"] = std::to_string(spec.task);
   env["VHTASK_EXECUTION_ID"] = std::to_string(spec.id);
   env["VHTASK_SLOT"] = std::to_string(spec.slot);
@@ -75,15 +76,7 @@ namespace {
                                   const char* log_path, const sigset_t& supervisor_mask,
                                   const char* failure_text, std::size_t failure_size) {
   setsid();
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  sigemptyset(&default_action.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) {
-      sigaction(sig, &default_action, nullptr);  // EINVAL for libc-reserved signals: fine
-    }
-  }
-  sigprocmask(SIG_SETMASK, &supervisor_mask, nullptr);
+  supervisor::reset_signals(supervisor_mask);
   restore_fd_limit();  // the daemon's raised limit is not the execution's
   const int null_fd = open("/dev/null", O_RDONLY);
   if (null_fd >= 0 && null_fd != STDIN_FILENO) {

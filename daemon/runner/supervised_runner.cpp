@@ -98,7 +98,7 @@ void kill_orphaned_child(const std::string& exec_dir) {
   }
   const SupervisorIdentity& identity = read.value();
   if (identity.child_pid && identity.child_start_time &&
-      process_matches(*identity.child_pid, *identity.child_start_time)) {
+      supervisor::process_matches(*identity.child_pid, *identity.child_start_time)) {
     kill(-*identity.child_pid, SIGKILL);
   }
 }
@@ -149,7 +149,7 @@ Result<std::int64_t> SupervisedRunner::start(const LaunchSpec& spec) {
   VHTASK_TRY(prepare_execution_dir(exec_dir, spec));
   const pid_t pid = VHTASK_TRY(spawn_supervisor(
       m_supervise_binary, supervisor_args(spec, exec_dir), supervisor_env(spec, exec_dir),
-      exec_dir + "/" + execution_files::k_supervisor_log));
+      exec_dir + "/" + supervisor::execution_files::k_supervisor_log));
   const int pidfd = open_pidfd(pid);
   if (pidfd < 0) {
     // Unwatchable means its outcome could never be delivered: take it back.
@@ -185,7 +185,7 @@ Result<bool> SupervisedRunner::reattach(ExecutionId id, const std::string& exec_
     // recorded process (its pid cannot have been reused while it was alive).
     const int pidfd = open_pidfd(identity->supervisor_pid);
     if (pidfd >= 0) {
-      if (process_matches(identity->supervisor_pid, identity->supervisor_start_time)) {
+      if (supervisor::process_matches(identity->supervisor_pid, identity->supervisor_start_time)) {
         watch(id, identity->supervisor_pid, pidfd, exec_dir);
         return true;
       }
@@ -253,7 +253,8 @@ void SupervisedRunner::on_supervisor_exit(ExecutionId id) {
   RunOutcome outcome;
   if (auto status = read_status_json(exec_dir)) {
     outcome = std::move(*status);
-  } else if (reaped && info.si_code == CLD_EXITED && info.si_status == k_supervise_exit_no_space) {
+  } else if (reaped && info.si_code == CLD_EXITED &&
+             info.si_status == supervisor::k_supervise_exit_no_space) {
     // It found no room for the outcome and did not start the command: it runs again later.
     outcome.state = ExecutionState::queued;
     outcome.reason = "not started: no space left for its outcome; " + supervisor_log_tail(exec_dir);

@@ -103,7 +103,7 @@ Result<void> write_slurm_launcher(const std::string& exec_dir, const std::string
   std::string text =
       "#!/bin/sh\n# Written by vhtaskd: this execution's supervisor, as the local "
       "executor would start it.\nexec </dev/null >>";
-  common::append_shell_quoted(text, exec_dir + "/" + execution_files::k_supervisor_log);
+  common::append_shell_quoted(text, exec_dir + "/" + supervisor::execution_files::k_supervisor_log);
   text += " 2>&1\nexec env -i --";
   for (const auto& entry : env) {
     text += " \\\n  ";

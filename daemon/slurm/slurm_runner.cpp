@@ -213,7 +213,8 @@ Result<void> SlurmRunner::stop(ExecutionId id) {
     const auto found = m_tracked.find(m);
     return found == m_tracked.end() || found->second.cancelled;
   });
-  const std::string started = tracked.exec_dir + "/" + execution_files::k_supervisor_json;
+  const std::string started =
+      tracked.exec_dir + "/" + supervisor::execution_files::k_supervisor_json;
   if (!whole_element && !fs::exists(started)) {
     // A packed execution that has not started: its element skips it.
     finish(id, RunOutcome{ExecutionState::stopped, std::nullopt, std::nullopt,

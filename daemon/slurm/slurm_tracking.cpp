@@ -62,8 +62,8 @@ bool SlurmRunner::report_started(ExecutionId id, bool force) {
     return false;
   }
   std::error_code ec;
-  const auto written =
-      fs::last_write_time(tracked.exec_dir + "/" + execution_files::k_supervisor_json, ec);
+  const auto written = fs::last_write_time(
+      tracked.exec_dir + "/" + supervisor::execution_files::k_supervisor_json, ec);
   if (ec && !force) {
     return false;
   }

@@ -14,11 +14,6 @@ namespace vhtask::daemon {
 
 namespace {
 
-bool is_outcome_state(ExecutionState state) {
-  return state == ExecutionState::complete || state == ExecutionState::error ||
-         state == ExecutionState::stopped || state == ExecutionState::crashed;
-}
-
 // A new execution's id: above every recorded one and above the ids reserved for directories the
 // database does not know (the first parameter, Store::reserve_execution_ids).
 constexpr std::string_view k_next_execution_id =
@@ -195,7 +190,7 @@ Result<void> Store::mark_execution_stopping(ExecutionId id,
 }
 
 Result<void> Store::finish_execution(ExecutionId id, const ExecutionOutcome& outcome) {
-  if (!is_outcome_state(outcome.state) || (outcome.exit_code && outcome.signal)) {
+  if (!is_terminal(outcome.state) || (outcome.exit_code && outcome.signal)) {
     return Error::invalid_argument(fmt::format(
         "execution {}: an outcome is complete, error, stopped or crashed, with an exit code or "
         "a signal, not both (got {})",

@@ -249,7 +249,7 @@ TEST_F(EngineFaultTest, ANonTransientErrorIsNotRetried) {
 // An execution's outcome reached status.json, but the daemon died before recording it.
 void write_status(const std::filesystem::path& dir, int code) {
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / execution_files::k_status_json)
+  std::ofstream(dir / supervisor::execution_files::k_status_json)
       << "{\"exit_code\": " << code
       << ", \"signal\": null, \"reason\": null, \"stop_requested\": false, "
          "\"started_at\": \"2026-01-01T00:00:00.000Z\", "

@@ -23,7 +23,7 @@
 
 extern char** environ;
 
-namespace vhtask::daemon {
+namespace vhtask::supervisor {
 namespace {
 
 using namespace std::chrono_literals;
@@ -384,4 +384,4 @@ TEST(SuperviseArgsTest, ParsesOptionsAndRejectsBadOnes) {
 }
 
 }  // namespace
-}  // namespace vhtask::daemon
+}  // namespace vhtask::supervisor

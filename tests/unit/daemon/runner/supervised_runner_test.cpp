@@ -32,7 +32,7 @@ bool exists(const std::string& path) {
 
 // Gone, or a zombie nobody reaped yet: either way it runs no more.
 bool not_running(pid_t pid) {
-  const auto stat = read_proc_stat(pid);
+  const auto stat = supervisor::read_proc_stat(pid);
   return !stat || stat->state == 'Z';
 }
 
@@ -257,7 +257,7 @@ TEST_F(SupervisedRunnerTest, ReattachAfterTheSupervisorFinishedReadsStatus) {
 
 TEST_F(SupervisedRunnerTest, ReattachRefusesAReusedPid) {
   // Our own pid is alive, but it is not the process that was recorded.
-  const auto start_time = process_start_time(getpid());
+  const auto start_time = supervisor::process_start_time(getpid());
   ASSERT_TRUE(start_time);
   const std::string wrong = std::to_string(*start_time + 1);
   const std::string me = std::to_string(getpid());
