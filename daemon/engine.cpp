@@ -33,7 +33,7 @@ std::string json_env(const std::map<std::string, std::string>& env) {
 
 }  // namespace
 
-Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
+Engine::Engine(boost::asio::io_context& io, store::Store& store, runner::ProcessRunner& runner,
                EngineSettings settings)
     : m_io(io),
       m_store(store),
@@ -46,14 +46,14 @@ Engine::Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner,
   m_metadata.set_on_events(
       [this](ExecutionId id, const std::vector<std::string>& keys) { on_metadata(id, keys); });
   m_runner.set_on_exit(
-      [this](ExecutionId id, RunOutcome outcome) { on_exit(id, std::move(outcome)); });
+      [this](ExecutionId id, runner::RunOutcome outcome) { on_exit(id, std::move(outcome)); });
   m_runner.set_on_started([this](ExecutionId id, Timestamp at) { on_started(id, at); });
 }
 
 Result<StartResult> Engine::start(const StartRequest& request) {
   auto context = VHTASK_TRY(build_task_context(request.inputs));
   const common::TaskPlan& plan = *context->plan;
-  NewTask row;
+  store::NewTask row;
   row.step = context->step->name;
   row.name = request.name;
   row.valohai_yaml = request.inputs.config_text;
@@ -78,9 +78,9 @@ Result<StartResult> Engine::start(const StartRequest& request) {
     row.parallel = *context->spec.maximum_queued_executions;
   }
   row.on_child_error = common::to_string(context->spec.on_child_error);
-  const ExecutorKind executor = request.executor.value_or(m_settings.default_executor);
+  const runner::ExecutorKind executor = request.executor.value_or(m_settings.default_executor);
   row.executor = std::string(to_string(executor));
-  if (executor == ExecutorKind::slurm) {
+  if (executor == runner::ExecutorKind::slurm) {
     row.executor_options_json = to_json(request.slurm);
   }
   ActiveTask checked;
@@ -90,10 +90,10 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   if (checked.stop_condition) {
     row.stop_condition = context->spec.stop_condition;
   }
-  const TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
+  const store::TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
   VHTASK_TRY(schedule_task(record, 0));
   ActiveTask& active = m_active[record.id];
-  if (executor == ExecutorKind::slurm) {
+  if (executor == runner::ExecutorKind::slurm) {
     active.slurm = request.slurm;
   }
   active.record = record;
@@ -112,7 +112,7 @@ Engine::ActiveTask* Engine::find_active(TaskId task) {
   return it == m_active.end() ? nullptr : &it->second;
 }
 
-Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
+Result<Engine::ActiveTask*> Engine::activate(const store::TaskRecord& record) {
   if (ActiveTask* existing = find_active(record.id)) {
     return existing;
   }
@@ -136,9 +136,9 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
     return Error::invalid_argument(
         fmt::format("task {} can no longer be expanded: {}", record.id, context.error().message));
   }
-  std::optional<SlurmOptions> slurm;
+  std::optional<runner::SlurmOptions> slurm;
   if (record.spec.executor == "slurm") {
-    slurm = VHTASK_TRY(slurm_options_from_json(record.spec.executor_options_json));
+    slurm = VHTASK_TRY(runner::slurm_options_from_json(record.spec.executor_options_json));
   }
   const ExecutionIndex first = record.cancelled ? record.spec.count : record.next_index;
   VHTASK_TRY(schedule_task(record, first));
@@ -158,14 +158,14 @@ Result<Engine::ActiveTask*> Engine::activate(const TaskRecord& record) {
   return &active;
 }
 
-Result<void> Engine::schedule_task(const TaskRecord& record, ExecutionIndex first) {
+Result<void> Engine::schedule_task(const store::TaskRecord& record, ExecutionIndex first) {
   std::optional<std::size_t> limit;
   if (record.spec.parallel) {
     limit = static_cast<std::size_t>(*record.spec.parallel);
   }
   const bool slurm = record.spec.executor == "slurm";
   if (slurm) {
-    limit = k_slurm_chunk;
+    limit = runner::k_slurm_chunk;
   }
   return m_scheduler.add_task(record.id, record.spec.count, limit, first, slurm);
 }
@@ -199,7 +199,8 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
         }
         const std::string log =
             m_settings.executions_dir + "/" + std::to_string(row.id) + "/output.log";
-        VHTASK_TRY(m_store.start_rerun(row.id, RerunStart{std::nullopt, start.slot, log, now()}));
+        VHTASK_TRY(
+            m_store.start_rerun(row.id, store::RerunStart{std::nullopt, start.slot, log, now()}));
         m_relaunch.erase({task.record.id, start.idx});
         return Recorded{VHTASK_TRY(m_store.execution_by_id(row.id)), std::nullopt};
       }
@@ -208,7 +209,7 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
     return Error::not_found(fmt::format("no attempt {} of index {}", start.attempt, start.idx));
   }
   const TaskContext& ctx = *task.context;
-  ExecutionStart row;
+  store::ExecutionStart row;
   row.task_id = task.record.id;
   row.idx = start.idx;
   row.slot = start.slot;
@@ -233,8 +234,8 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
 }
 
 void Engine::end_unlaunched(const Scheduler::Start& start, ExecutionId id, std::string reason) {
-  const ExecutionOutcome outcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason,
-                                 now()};
+  const store::ExecutionOutcome outcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason,
+                                        now()};
   const auto done = [this, start, id] {
     if (ActiveTask* task = find_active(start.task_id)) {
       task->any_failed = true;
@@ -269,9 +270,10 @@ void Engine::start_later(const Scheduler::Start& start, ExecutionId id) {
                    }});
 }
 
-LaunchSpec Engine::launch_spec(const ActiveTask& task, const ExecutionRecord& record) const {
+runner::LaunchSpec Engine::launch_spec(const ActiveTask& task,
+                                       const store::ExecutionRecord& record) const {
   const common::Step& step = *task.context->step;
-  LaunchSpec spec;
+  runner::LaunchSpec spec;
   spec.id = record.id;
   spec.task = task.record.id;
   spec.slot = record.slot.value_or(0);
@@ -290,7 +292,7 @@ LaunchSpec Engine::launch_spec(const ActiveTask& task, const ExecutionRecord& re
   spec.no_output_timeout_seconds = step.no_output_timeout_seconds;
   spec.grace_seconds = m_settings.grace_seconds;
   if (task.slurm) {
-    SlurmLaunch slurm{*task.slurm, std::nullopt};
+    runner::SlurmLaunch slurm{*task.slurm, std::nullopt};
     if (task.record.spec.parallel) {
       slurm.throttle = static_cast<std::size_t>(*task.record.spec.parallel);
     }
@@ -327,13 +329,13 @@ void Engine::launch(const Scheduler::Start& start) {
     return;
   }
   m_writes.accepted();
-  const ExecutionRecord& record = recorded->row;
+  const store::ExecutionRecord& record = recorded->row;
   if (recorded->failure) {
     spdlog::warn("execution {}: {}", record.id, *recorded->failure);
     end_unlaunched(start, record.id, *recorded->failure);
     return;
   }
-  LaunchSpec spec = launch_spec(*task, record);
+  runner::LaunchSpec spec = launch_spec(*task, record);
   spec.reuse_dir = !fresh;
   const auto pid = m_runner.start(spec);
   if (!pid) {

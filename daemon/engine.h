@@ -53,8 +53,8 @@ struct StartRequest {
   std::map<std::string, std::string> env;
   std::optional<std::string> git_commit;
   std::optional<bool> git_dirty;         // with git_commit only; nullopt: unknown
-  std::optional<ExecutorKind> executor;  // nullopt: the daemon's default (EngineSettings)
-  SlurmOptions slurm;                    // used when the executor is slurm
+  std::optional<runner::ExecutorKind> executor;  // nullopt: the daemon's default (EngineSettings)
+  runner::SlurmOptions slurm;                    // used when the executor is slurm
 };
 
 struct StartResult {
@@ -74,12 +74,13 @@ struct EngineSettings {
   std::size_t global_limit = 1;
   std::string executions_dir;  // each execution gets executions_dir/<id>/
   int grace_seconds = 10;
-  ExecutorKind default_executor = ExecutorKind::local;  // vhtaskd --executor
+  runner::ExecutorKind default_executor = runner::ExecutorKind::local;  // vhtaskd --executor
 };
 
 class Engine {
 public:
-  Engine(boost::asio::io_context& io, Store& store, ProcessRunner& runner, EngineSettings settings);
+  Engine(boost::asio::io_context& io, store::Store& store, runner::ProcessRunner& runner,
+         EngineSettings settings);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -100,9 +101,9 @@ public:
 
   // New attempts of the given executions' permutations (same command and parameters); queued
   // ahead of their tasks' fresh executions. Returns the new rows.
-  Result<std::vector<ExecutionRecord>> rerun(const std::vector<ExecutionId>& ids);
+  Result<std::vector<store::ExecutionRecord>> rerun(const std::vector<ExecutionId>& ids);
   // Every index of a task whose newest attempt is error, crashed or stopped.
-  Result<std::vector<ExecutionRecord>> rerun_failed(TaskId task);
+  Result<std::vector<store::ExecutionRecord>> rerun_failed(TaskId task);
 
   // Changes the global limit (task == nullopt) or one task's limit, at once.
   Result<void> set_parallel(std::optional<TaskId> task, std::size_t limit);
@@ -119,7 +120,7 @@ public:
   std::optional<Stall> stall() const;
 
   // The parameters that vary within a task, in definition order (from its row).
-  Store& store() { return m_store; }
+  store::Store& store() { return m_store; }
   std::size_t running() const { return m_running.size(); }
   // Queued executions of active tasks (for the systemd STATUS line).
   std::int64_t queued() const;
@@ -128,13 +129,13 @@ public:
 
 private:
   struct ActiveTask {
-    TaskRecord record;
+    store::TaskRecord record;
     std::unique_ptr<TaskContext> context;
     std::map<std::string, std::string> env;
     std::optional<TaskState> final_state;  // set by a stop
     std::optional<std::string> final_reason;
     bool any_failed = false;
-    std::optional<SlurmOptions> slurm;  // set when the task runs on the Slurm executor
+    std::optional<runner::SlurmOptions> slurm;  // set when the task runs on the Slurm executor
     // The task's stop-condition, parsed (engine_stop_condition.cpp); null: none.
     std::shared_ptr<const common::StopCondition> stop_condition;
     // The step's stop-condition: stops just the execution that meets it; null: none.
@@ -146,12 +147,12 @@ private:
   };
 
   // Builds the in-memory state of a recorded task (for reruns and recovery).
-  Result<ActiveTask*> activate(const TaskRecord& record);
+  Result<ActiveTask*> activate(const store::TaskRecord& record);
   ActiveTask* find_active(TaskId task);
 
   // A started row, and why it must end at once without running (it could not be rendered).
   struct Recorded {
-    ExecutionRecord row;
+    store::ExecutionRecord row;
     std::optional<std::string> failure;
   };
 
@@ -164,13 +165,14 @@ private:
   // again (same attempt) once there is room.
   void start_later(const Scheduler::Start& start, ExecutionId id);
   // record_exit's second half, once the outcome is stored.
-  void after_exit(ExecutionId id, Running running, const RunOutcome& outcome);
-  LaunchSpec launch_spec(const ActiveTask& task, const ExecutionRecord& record) const;
-  void on_exit(ExecutionId id, RunOutcome outcome);
+  void after_exit(ExecutionId id, Running running, const runner::RunOutcome& outcome);
+  runner::LaunchSpec launch_spec(const ActiveTask& task,
+                                 const store::ExecutionRecord& record) const;
+  void on_exit(ExecutionId id, runner::RunOutcome outcome);
   // A runner that starts executions later (Slurm) says one's command started.
   void on_started(ExecutionId id, Timestamp started_at);
   // on_exit's second half, once the execution's metadata is all stored.
-  void record_exit(ExecutionId id, Running running, const RunOutcome& outcome);
+  void record_exit(ExecutionId id, Running running, const runner::RunOutcome& outcome);
   // Frees the slot and finishes the task if that was its last execution.
   void release(TaskId task, Slot slot);
   void finish_task(ActiveTask& task);
@@ -178,7 +180,7 @@ private:
   void publish(const EngineEvent& event);
   // The scheduler's settings for a task on `executor`: a Slurm task's limit is enforced by
   // Slurm (--array=...%K), so the scheduler only caps the executions handed out at once.
-  Result<void> schedule_task(const TaskRecord& record, ExecutionIndex first);
+  Result<void> schedule_task(const store::TaskRecord& record, ExecutionIndex first);
 
   // engine_stop_condition.cpp: parses the task's and the step's stop-conditions into
   // task.stop_condition and task.step_condition.
@@ -188,8 +190,8 @@ private:
   void on_metadata(ExecutionId id, const std::vector<std::string>& keys);
 
   boost::asio::io_context& m_io;
-  Store& m_store;
-  ProcessRunner& m_runner;
+  store::Store& m_store;
+  runner::ProcessRunner& m_runner;
   EngineSettings m_settings;
   Scheduler m_scheduler;
   std::map<TaskId, ActiveTask> m_active;
@@ -199,7 +201,7 @@ private:
   std::map<std::uint64_t, Listener> m_listeners;
   std::uint64_t m_next_listener = 1;
   bool m_pump_posted = false;
-  MetadataFollower m_metadata;
+  follow::MetadataFollower m_metadata;
   PendingWrites m_writes;
   LogSpace m_log_space;
 };

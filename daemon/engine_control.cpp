@@ -70,7 +70,7 @@ Result<std::int64_t> Engine::stop_task(TaskId task_id) {
 Result<std::int64_t> Engine::stop_executions(const std::vector<ExecutionId>& ids) {
   std::int64_t stopped = 0;
   for (const ExecutionId id : ids) {
-    const ExecutionRecord record = VHTASK_TRY(m_store.execution_by_id(id));
+    const store::ExecutionRecord record = VHTASK_TRY(m_store.execution_by_id(id));
     if (m_running.count(id) != 0) {
       // (queued while handed to a Slurm queue)
       if (record.state == ExecutionState::started || record.state == ExecutionState::queued) {
@@ -88,16 +88,16 @@ Result<std::int64_t> Engine::stop_executions(const std::vector<ExecutionId>& ids
   return stopped;
 }
 
-Result<std::vector<ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId>& ids) {
-  std::vector<ExecutionRecord> originals;
+Result<std::vector<store::ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId>& ids) {
+  std::vector<store::ExecutionRecord> originals;
   for (const ExecutionId id : ids) {
     originals.push_back(VHTASK_TRY(m_store.execution_by_id(id)));
   }
-  std::vector<ExecutionRecord> created;
+  std::vector<store::ExecutionRecord> created;
   for (const auto& original : originals) {
-    const TaskRecord record = VHTASK_TRY(m_store.task_by_id(original.task_id));
+    const store::TaskRecord record = VHTASK_TRY(m_store.task_by_id(original.task_id));
     ActiveTask* task = VHTASK_TRY(activate(record));
-    const ExecutionRecord rerun =
+    const store::ExecutionRecord rerun =
         VHTASK_TRY(m_store.request_rerun(original.task_id, original.idx, now()));
     VHTASK_TRY(m_scheduler.add_rerun(original.task_id, original.idx, rerun.attempt));
     if (record.state != TaskState::running) {
@@ -116,9 +116,9 @@ Result<std::vector<ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId
   return created;
 }
 
-Result<std::vector<ExecutionRecord>> Engine::rerun_failed(TaskId task) {
+Result<std::vector<store::ExecutionRecord>> Engine::rerun_failed(TaskId task) {
   VHTASK_TRY(m_store.task_by_id(task));
-  std::map<ExecutionIndex, ExecutionRecord> newest;
+  std::map<ExecutionIndex, store::ExecutionRecord> newest;
   for (auto& row : VHTASK_TRY(m_store.executions_of_task(task))) {
     auto& slot = newest[row.idx];
     if (row.attempt >= slot.attempt) {

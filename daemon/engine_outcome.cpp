@@ -8,7 +8,7 @@
 
 namespace vhtask::daemon {
 
-void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
+void Engine::on_exit(ExecutionId id, runner::RunOutcome outcome) {
   const auto it = m_running.find(id);
   if (it == m_running.end()) {
     spdlog::warn("outcome for execution {} that is not running here", id);
@@ -23,7 +23,7 @@ void Engine::on_exit(ExecutionId id, RunOutcome outcome) {
   });
 }
 
-void Engine::record_exit(ExecutionId id, Running running, const RunOutcome& outcome) {
+void Engine::record_exit(ExecutionId id, Running running, const runner::RunOutcome& outcome) {
   if (outcome.state == ExecutionState::queued) {
     // The runner could not start the command (no space for its files): it runs again later.
     const auto row = m_store.execution_by_id(id);
@@ -49,7 +49,7 @@ void Engine::record_exit(ExecutionId id, Running running, const RunOutcome& outc
                    }});
 }
 
-void Engine::after_exit(ExecutionId id, Running running, const RunOutcome& outcome) {
+void Engine::after_exit(ExecutionId id, Running running, const runner::RunOutcome& outcome) {
   spdlog::debug("execution {} ended: {}", id, to_string(outcome.state));
   const bool failed =
       outcome.state == ExecutionState::error || outcome.state == ExecutionState::crashed;
@@ -80,7 +80,7 @@ void Engine::on_started(ExecutionId id, Timestamp started_at) {
   const std::string log = m_settings.executions_dir + "/" + std::to_string(id) + "/output.log";
   // Fails harmlessly when the row is no longer queued (stopped meanwhile, or started already
   // before a daemon restart).
-  if (m_store.start_rerun(id, RerunStart{std::nullopt, it->second.slot, log, started_at})) {
+  if (m_store.start_rerun(id, store::RerunStart{std::nullopt, it->second.slot, log, started_at})) {
     publish({it->second.task, id, false});
   }
 }

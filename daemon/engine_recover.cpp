@@ -48,7 +48,7 @@ Result<void> Engine::recover() {
     // The outcome on disk is the truth, whatever the task's row says: an execution whose
     // status.json is there is recorded from it, never as crashed.
     const auto record_from_disk = [&]() -> Result<bool> {
-      auto outcome = read_status_json(dir);
+      auto outcome = runner::read_status_json(dir);
       if (!outcome) {
         return false;
       }
@@ -102,8 +102,8 @@ Result<void> Engine::recover() {
               : "the daemon restarted: " + known.error().message;
     m_metadata.drain_now(execution.id, dir);  // what it printed while no daemon ran
     VHTASK_TRY(m_store.finish_execution(
-        execution.id,
-        ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt, reason, now()}));
+        execution.id, store::ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
+                                              reason, now()}));
     if (task != nullptr) {
       task->any_failed = true;
     }

@@ -4,11 +4,11 @@
 
 namespace vhtask::daemon {
 
-ExecutorRouter::ExecutorRouter(ProcessRunner& local, SlurmRunner& slurm)
+ExecutorRouter::ExecutorRouter(runner::ProcessRunner& local, slurm::SlurmRunner& slurm)
     : m_local(local), m_slurm(slurm) {}
 
 void ExecutorRouter::set_on_exit(OnExit on_exit) {
-  auto forward = [this, on_exit](ExecutionId id, RunOutcome outcome) {
+  auto forward = [this, on_exit](ExecutionId id, runner::RunOutcome outcome) {
     m_on_slurm.erase(id);
     on_exit(id, std::move(outcome));
   };
@@ -16,7 +16,7 @@ void ExecutorRouter::set_on_exit(OnExit on_exit) {
   m_slurm.set_on_exit(forward);
 }
 
-Result<std::int64_t> ExecutorRouter::start(const LaunchSpec& spec) {
+Result<std::int64_t> ExecutorRouter::start(const runner::LaunchSpec& spec) {
   if (!spec.slurm) {
     return m_local.start(spec);
   }

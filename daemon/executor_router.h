@@ -15,22 +15,24 @@
 
 namespace vhtask::daemon {
 
-class ExecutorRouter final : public ProcessRunner {
+class ExecutorRouter final : public runner::ProcessRunner {
 public:
-  ExecutorRouter(ProcessRunner& local, SlurmRunner& slurm);
+  ExecutorRouter(runner::ProcessRunner& local, slurm::SlurmRunner& slurm);
 
   void set_on_exit(OnExit on_exit) override;
-  Result<std::int64_t> start(const LaunchSpec& spec) override;
+  Result<std::int64_t> start(const runner::LaunchSpec& spec) override;
   Result<void> stop(ExecutionId id) override;
   Result<bool> reattach(ExecutionId id, const std::string& exec_dir) override;
   std::size_t running() const override;
   void set_task_limit(TaskId task, std::size_t limit) override;
   void set_on_started(OnStarted on_started) override;
-  bool starts_later(const LaunchSpec& spec) const override { return spec.slurm.has_value(); }
+  bool starts_later(const runner::LaunchSpec& spec) const override {
+    return spec.slurm.has_value();
+  }
 
 private:
-  ProcessRunner& m_local;
-  SlurmRunner& m_slurm;
+  runner::ProcessRunner& m_local;
+  slurm::SlurmRunner& m_slurm;
   // Executions the Slurm runner holds (the rest are local).
   std::unordered_map<ExecutionId, bool> m_on_slurm;
 };

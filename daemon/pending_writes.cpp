@@ -18,7 +18,7 @@ void PendingWrites::submit(Write write) {
       write.then();
       return;
     }
-    if (!transient_store_fault(applied.error())) {
+    if (!store::transient_store_fault(applied.error())) {
       write.failed(applied.error());
       return;
     }
@@ -30,7 +30,7 @@ void PendingWrites::submit(Write write) {
 }
 
 bool PendingWrites::refused(const Error& error) {
-  if (!transient_store_fault(error)) {
+  if (!store::transient_store_fault(error)) {
     return false;
   }
   note_fault(error, "record the start of an execution");
@@ -54,8 +54,8 @@ std::optional<Stall> PendingWrites::stall() const {
 }
 
 void PendingWrites::note_fault(const Error& error, const std::string& what) {
-  const auto fault = transient_store_fault(error);
-  const std::string reason(describe(fault.value_or(StoreFault::io)));
+  const auto fault = store::transient_store_fault(error);
+  const std::string reason(describe(fault.value_or(store::StoreFault::io)));
   if (!m_stall) {
     spdlog::warn("the database refused to {}: {}; retrying with backoff", what, error.message);
     m_stall = Stall{reason, std::chrono::system_clock::now(), 0};
@@ -94,7 +94,7 @@ void PendingWrites::arm() {
 void PendingWrites::retry() {
   while (!m_queue.empty()) {
     auto applied = m_queue.front().apply();
-    if (!applied && transient_store_fault(applied.error())) {
+    if (!applied && store::transient_store_fault(applied.error())) {
       note_fault(applied.error(), m_queue.front().what);
       arm();
       return;

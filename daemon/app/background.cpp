@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 bool under_systemd() {
   return std::getenv("NOTIFY_SOCKET") != nullptr || std::getenv("LISTEN_FDS") != nullptr;
@@ -84,4 +84,4 @@ void Background::failed(const std::string& message) {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

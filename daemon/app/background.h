@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 class Background {
 public:
@@ -38,4 +38,4 @@ private:
 // True when systemd manages this process (socket activation or Type=notify): never detach then.
 bool under_systemd();
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

@@ -11,7 +11,7 @@
 #include <string>
 #include <sys/stat.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 namespace {
 
@@ -39,4 +39,4 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

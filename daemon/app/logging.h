@@ -6,9 +6,9 @@
 
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 // `level` is one of trace, debug, info, warn, error (validated by the option parser).
 void setup_logging(const std::string& level);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

@@ -2,5 +2,5 @@
 #include "daemon/app/run.h"
 
 int main(int argc, char** argv) {
-  return vhtask::daemon::run(argc, argv);
+  return vhtask::daemon::app::run(argc, argv);
 }

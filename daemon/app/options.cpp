@@ -7,7 +7,7 @@
 #include <iostream>
 #include <thread>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 Result<std::optional<Options>> parse_options(int argc, char** argv) {
   Options o;
@@ -54,4 +54,4 @@ Result<std::optional<Options>> parse_options(int argc, char** argv) {
   return std::optional<Options>(o);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 struct Options {
   std::string state_dir;  // --state-dir, $VHTASK_STATE_DIR, XDG default
@@ -28,4 +28,4 @@ struct Options {
 // for --help prints it and returns nullopt.
 Result<std::optional<Options>> parse_options(int argc, char** argv);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 RepeatLimitSink::RepeatLimitSink(std::shared_ptr<spdlog::sinks::sink> inner, int burst,
                                  std::chrono::milliseconds window)
@@ -78,4 +78,4 @@ void RepeatLimitSink::forget_old(spdlog::log_clock::time_point now) {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

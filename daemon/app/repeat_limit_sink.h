@@ -24,7 +24,7 @@
 #include <string>
 #include <utility>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 class RepeatLimitSink : public spdlog::sinks::sink {
 public:
@@ -57,4 +57,4 @@ private:
   std::map<std::pair<int, std::string>, Entry> m_entries;  // (level, text) -> its window
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

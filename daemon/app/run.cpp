@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 namespace {
 
@@ -41,21 +41,21 @@ std::string supervise_binary() {
 // Everything the daemon owns, in construction order; destroyed in reverse (the store last).
 int serve(const Options& options, Background& background) {
   setup_logging(options.log_level);
-  const FdLimit fd_limit = raise_fd_limit();
-  if (auto dir = ensure_private_dir(options.log_dir); !dir) {
+  const runner::FdLimit fd_limit = runner::raise_fd_limit();
+  if (auto dir = store::ensure_private_dir(options.log_dir); !dir) {
     throw Fatal(dir.error().message);
   }
-  auto lock = DaemonLock::acquire(options.state_dir + "/vhtaskd.lock");
+  auto lock = store::DaemonLock::acquire(options.state_dir + "/vhtaskd.lock");
   if (!lock) {
     throw Fatal(lock.error().message);
   }
-  auto store = Store::open(options.db);
+  auto store = store::Store::open(options.db);
   if (!store) {
     throw Fatal(store.error().message);
   }
   // Before anything can start: no new execution may take the id of a directory already there.
   std::vector<std::string> warnings;
-  if (auto unknown = reserve_execution_dirs(*store, options.log_dir); !unknown) {
+  if (auto unknown = store::reserve_execution_dirs(*store, options.log_dir); !unknown) {
     throw Fatal(unknown.error().message);
   } else if (*unknown) {
     spdlog::warn("{}", **unknown);
@@ -65,18 +65,18 @@ int serve(const Options& options, Background& background) {
   // client vanishes mid-write.
   std::signal(SIGPIPE, SIG_IGN);
   boost::asio::io_context io;
-  SupervisedRunner local_runner(io, supervise_binary());
-  SlurmRunner slurm_runner(io, supervise_binary(), options.state_dir + "/slurm");
+  runner::SupervisedRunner local_runner(io, supervise_binary());
+  slurm::SlurmRunner slurm_runner(io, supervise_binary(), options.state_dir + "/slurm");
   ExecutorRouter runner(local_runner, slurm_runner);
-  Engine engine(
-      io, *store, runner,
-      EngineSettings{options.parallel, options.log_dir, options.grace_seconds,
-                     options.executor == "slurm" ? ExecutorKind::slurm : ExecutorKind::local});
+  Engine engine(io, *store, runner,
+                EngineSettings{options.parallel, options.log_dir, options.grace_seconds,
+                               options.executor == "slurm" ? runner::ExecutorKind::slurm
+                                                           : runner::ExecutorKind::local});
   if (auto recovered = engine.recover(); !recovered) {
     throw Fatal("recovery failed: " + recovered.error().message);
   }
   SystemdNotifier notifier(engine);
-  std::unique_ptr<Server> server;
+  std::unique_ptr<server::Server> server;
   bool stopping = false;
   auto shutdown = [&] {
     if (stopping) {
@@ -87,11 +87,10 @@ int serve(const Options& options, Background& background) {
     notifier.stopping();
     server->stop([&io] { io.stop(); });
   };
-  CommandContext context{io, engine, shutdown, std::move(warnings)};
-  server = std::make_unique<Server>(
-      io, [&context](const common::json_rpc::Request& request, std::shared_ptr<Reply> reply) {
-        dispatch(context, request, reply);
-      });
+  server::CommandContext context{io, engine, shutdown, std::move(warnings)};
+  server = std::make_unique<server::Server>(
+      io, [&context](const common::json_rpc::Request& request,
+                     std::shared_ptr<server::Reply> reply) { dispatch(context, request, reply); });
   if (const int fd = systemd_listen_fd(); fd >= 0) {
     if (auto adopted = server->adopt(fd); !adopted) {
       throw Fatal(adopted.error().message);
@@ -131,7 +130,7 @@ int run(int argc, char** argv) {
       return 0;
     }
     const Options& o = **options;
-    if (auto dir = ensure_private_dir(o.state_dir); !dir) {
+    if (auto dir = store::ensure_private_dir(o.state_dir); !dir) {
       throw Fatal(dir.error().message);
     }
     std::optional<Background> background;
@@ -156,4 +155,4 @@ int run(int argc, char** argv) {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

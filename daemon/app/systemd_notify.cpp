@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 int systemd_listen_fd() {
   // unset_environment=1: executions must not think sockets were passed to them.
@@ -52,4 +52,4 @@ void SystemdNotifier::update_status() {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

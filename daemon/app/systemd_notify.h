@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::app {
 
 // The first socket systemd passed, or -1 when there is none. Called once at start-up; throws
 // Fatal when what was passed is not a listening Unix stream socket (a misconfigured .socket
@@ -35,4 +35,4 @@ private:
   std::string m_last_status;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::app

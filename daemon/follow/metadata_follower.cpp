@@ -12,7 +12,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::follow {
 
 namespace {
 
@@ -29,7 +29,7 @@ constexpr std::chrono::milliseconds k_event_pause{10};
 
 }  // namespace
 
-MetadataFollower::MetadataFollower(boost::asio::io_context& io, Store& store)
+MetadataFollower::MetadataFollower(boost::asio::io_context& io, store::Store& store)
     : m_io(io), m_store(store), m_pause(io) {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
@@ -262,7 +262,7 @@ Result<void> MetadataFollower::store_batch(ExecutionId id, Followed& f) {
   const std::size_t to = std::min(f.pending.size(), from + k_batch);
   const bool all = to == f.pending.size();
   const std::int64_t offset = all ? f.scanner.consumed() : f.pending[to - 1].end;
-  const std::span<const MetadataLine> batch(f.pending.data() + from, to - from);
+  const std::span<const store::MetadataLine> batch(f.pending.data() + from, to - from);
   VHTASK_TRY(m_store.append_metadata(id, batch, offset, std::chrono::system_clock::now()));
   std::set<std::string> keys;
   for (const auto& line : batch) {
@@ -283,4 +283,4 @@ Result<void> MetadataFollower::store_batch(ExecutionId id, Followed& f) {
   return {};
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::follow

@@ -31,14 +31,14 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::follow {
 
 class MetadataFollower {
 public:
   // Called after each stored batch with the keys its events set (not for empty batches).
   using OnEvents = std::function<void(ExecutionId id, const std::vector<std::string>& keys)>;
 
-  MetadataFollower(boost::asio::io_context& io, Store& store);
+  MetadataFollower(boost::asio::io_context& io, store::Store& store);
   MetadataFollower(const MetadataFollower&) = delete;
   MetadataFollower& operator=(const MetadataFollower&) = delete;
   ~MetadataFollower();
@@ -63,7 +63,7 @@ private:
     int fd = -1;
     int wd = -1;
     MetadataScanner scanner;
-    std::vector<MetadataLine> pending;  // scanned, not stored yet
+    std::vector<store::MetadataLine> pending;  // scanned, not stored yet
     std::size_t pending_from = 0;
     std::int64_t unsaved_bytes = 0;  // scanned without events since the offset was last stored
     std::size_t chunk = 16 * 1024;   // the next read's size (metadata_follower.cpp: k_chunk)
@@ -84,7 +84,7 @@ private:
   Result<void> store_batch(ExecutionId id, Followed& f);
 
   boost::asio::io_context& m_io;
-  Store& m_store;
+  store::Store& m_store;
   OnEvents m_on_events;
   std::optional<boost::asio::posix::stream_descriptor> m_inotify;
   boost::asio::steady_timer m_pause;  // between batches of inotify events (k_event_pause)
@@ -95,4 +95,4 @@ private:
   std::string m_buffer;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::follow

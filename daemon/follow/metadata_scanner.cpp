@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::follow {
 
 namespace {
 
@@ -41,12 +41,12 @@ MetadataScanner::MetadataScanner(std::int64_t offset, std::size_t max_line)
     : m_max_line(max_line), m_position(offset), m_line_start(offset) {}
 
 void MetadataScanner::take_line(std::string_view line, std::int64_t end,
-                                std::vector<MetadataLine>& out) const {
+                                std::vector<store::MetadataLine>& out) const {
   while (!line.empty() && is_space(line.back())) {
     line.remove_suffix(1);
   }
   if (line.size() > m_max_line) {
-    out.push_back(MetadataLine{MetadataLine::Kind::dropped, end, {}, {}});
+    out.push_back(store::MetadataLine{store::MetadataLine::Kind::dropped, end, {}, {}});
     return;
   }
   boost::system::error_code ec;
@@ -54,11 +54,11 @@ void MetadataScanner::take_line(std::string_view line, std::int64_t end,
   if (ec || !parsed.is_object()) {
     return;  // ordinary output that happens to start with '{'
   }
-  out.push_back(MetadataLine{MetadataLine::Kind::event, end, std::string(line),
-                             std::move(parsed.as_object())});
+  out.push_back(store::MetadataLine{store::MetadataLine::Kind::event, end, std::string(line),
+                                    std::move(parsed.as_object())});
 }
 
-void MetadataScanner::feed(std::string_view bytes, std::vector<MetadataLine>& out) {
+void MetadataScanner::feed(std::string_view bytes, std::vector<store::MetadataLine>& out) {
   const std::int64_t base = m_position;
   const auto offset_of = [base](std::size_t i) { return base + static_cast<std::int64_t>(i); };
   std::size_t i = 0;
@@ -73,7 +73,8 @@ void MetadataScanner::feed(std::string_view bytes, std::vector<MetadataLine>& ou
           break;
         }
         if (m_state == State::huge) {
-          out.push_back(MetadataLine{MetadataLine::Kind::dropped, offset_of(e + 1), {}, {}});
+          out.push_back(
+              store::MetadataLine{store::MetadataLine::Kind::dropped, offset_of(e + 1), {}, {}});
         }
         m_state = State::line_start;
         m_line_start = offset_of(e + 1);
@@ -146,15 +147,15 @@ void MetadataScanner::feed(std::string_view bytes, std::vector<MetadataLine>& ou
   m_position = offset_of(n);
 }
 
-void MetadataScanner::finish(std::vector<MetadataLine>& out) {
+void MetadataScanner::finish(std::vector<store::MetadataLine>& out) {
   if (m_state == State::candidate) {
     take_line(m_carry, m_position, out);
   } else if (m_state == State::huge) {
-    out.push_back(MetadataLine{MetadataLine::Kind::dropped, m_position, {}, {}});
+    out.push_back(store::MetadataLine{store::MetadataLine::Kind::dropped, m_position, {}, {}});
   }
   m_carry.clear();
   m_state = State::line_start;
   m_line_start = m_position;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::follow

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::follow {
 
 class MetadataScanner {
 public:
@@ -29,9 +29,9 @@ public:
   explicit MetadataScanner(std::int64_t offset = 0, std::size_t max_line = k_default_max_line);
 
   // Scans the bytes that follow everything fed so far; appends the lines completed by them.
-  void feed(std::string_view bytes, std::vector<MetadataLine>& out);
+  void feed(std::string_view bytes, std::vector<store::MetadataLine>& out);
   // The log is complete: an unterminated last line counts as a line too.
-  void finish(std::vector<MetadataLine>& out);
+  void finish(std::vector<store::MetadataLine>& out);
 
   // The offset of the first byte of the first incomplete line: everything before it is scanned
   // for good, so a new scanner may resume there.
@@ -48,7 +48,8 @@ private:
   };
 
   // One complete candidate line (from its '{', without the '\n').
-  void take_line(std::string_view line, std::int64_t end, std::vector<MetadataLine>& out) const;
+  void take_line(std::string_view line, std::int64_t end,
+                 std::vector<store::MetadataLine>& out) const;
 
   std::size_t m_max_line;
   std::int64_t m_position;
@@ -57,4 +58,4 @@ private:
   std::string m_carry;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::follow

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 namespace {
 
@@ -213,4 +213,4 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
   return std::chrono::system_clock::from_time_t(seconds) + std::chrono::milliseconds(millis);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

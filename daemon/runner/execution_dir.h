@@ -16,7 +16,7 @@
 #include <string_view>
 #include <sys/types.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 // Creates exec_dir (and its missing parents) with outputs/, inputs/ and config/, every one 0700
 // whatever the umask, and writes config/parameters.json (spec.parameters_json, "{}" if empty)
@@ -45,4 +45,4 @@ std::string supervisor_log_tail(const std::string& exec_dir, std::size_t max_cha
 // Parses the text format_timestamp() writes ("2024-05-01T12:00:00.123Z").
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 namespace fs = std::filesystem;
 
@@ -44,4 +44,4 @@ OutputListing list_outputs(const std::string& exec_dir, std::size_t limit) {
   return listing;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 struct OutputFile {
   std::string name;  // relative to the outputs directory, '/'-separated ("plots/loss.png")
@@ -27,4 +27,4 @@ struct OutputListing {
 // directory lists nothing: an execution that has not started has no outputs yet.
 OutputListing list_outputs(const std::string& exec_dir, std::size_t limit);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

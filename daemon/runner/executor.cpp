@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 std::string_view to_string(ExecutorKind kind) {
   return kind == ExecutorKind::slurm ? "slurm" : "local";
@@ -68,4 +68,4 @@ Result<SlurmOptions> slurm_options_from_json(std::string_view text) {
   return options;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 enum class ExecutorKind { local, slurm };
 
@@ -48,4 +48,4 @@ struct SlurmLaunch {
 // a task's lazy queue in chunks of this size, and the runner submits each chunk as one array.
 inline constexpr std::size_t k_slurm_chunk = 1000;
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

@@ -1,6 +1,6 @@
 #include "daemon/runner/fd_limit.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 namespace {
 
@@ -44,4 +44,4 @@ void restore_fd_limit() {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

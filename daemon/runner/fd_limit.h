@@ -11,7 +11,7 @@
 
 #include <sys/resource.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 struct FdLimit {
   rlim_t before = 0;  // the soft limit found at start-up
@@ -26,4 +26,4 @@ FdLimit raise_fd_limit();
 // Async-signal-safe: only setrlimit(2) on saved values, for a forked child.
 void restore_fd_limit();
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

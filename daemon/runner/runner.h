@@ -26,7 +26,7 @@
 #include <optional>
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 // Everything needed to start one execution.
 struct LaunchSpec {
@@ -64,7 +64,7 @@ struct LaunchSpec {
 //   queued:   the command was not started for a reason that passes (no space in the log dir
 //             for its outcome); the engine starts the execution again later, same attempt. Not
 //             an outcome to record.
-using RunOutcome = ExecutionOutcome;
+using RunOutcome = store::ExecutionOutcome;
 
 class ProcessRunner {
 public:
@@ -111,4 +111,4 @@ public:
   virtual void set_task_limit(TaskId /*task*/, std::size_t /*limit*/) {}
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

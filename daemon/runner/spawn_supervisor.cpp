@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 namespace {
 
@@ -146,4 +146,4 @@ Result<pid_t> spawn_supervisor(const std::string& binary, const std::vector<std:
   return pid;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

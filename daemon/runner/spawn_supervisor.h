@@ -11,7 +11,7 @@
 #include <sys/types.h>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 // vhtask-supervise's arguments (after argv[0]) for spec, with exec_dir already absolute.
 std::vector<std::string> supervisor_args(const LaunchSpec& spec, const std::string& exec_dir);
@@ -29,4 +29,4 @@ std::vector<std::string> supervisor_env(const LaunchSpec& spec, const std::strin
 Result<pid_t> spawn_supervisor(const std::string& binary, const std::vector<std::string>& args,
                                const std::vector<std::string>& env, const std::string& log_path);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

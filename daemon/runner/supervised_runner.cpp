@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 namespace {
 
@@ -292,4 +292,4 @@ void SupervisedRunner::deliver_later(ExecutionId id, RunOutcome outcome) {
   });
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

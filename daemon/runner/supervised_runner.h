@@ -26,7 +26,7 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::runner {
 
 class SupervisedRunner final : public ProcessRunner {
 public:
@@ -71,4 +71,4 @@ private:
   std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::runner

@@ -4,7 +4,7 @@
 
 #include <array>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace protocol = common::protocol;
 
@@ -37,4 +37,4 @@ void dispatch(CommandContext& ctx, const common::json_rpc::Request& request,
   reply->rpc_error(common::json_rpc::RpcError::method_not_found(request.method));
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

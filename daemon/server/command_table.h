@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 // What handlers may use. Outlives every connection.
 struct CommandContext {
@@ -60,4 +60,4 @@ void handle_parallel(CommandContext&, const boost::json::object&, const std::sha
 void handle_shutdown(CommandContext&, const boost::json::object&, const std::shared_ptr<Reply>&);
 void handle_compare(CommandContext&, const boost::json::object&, const std::shared_ptr<Reply>&);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

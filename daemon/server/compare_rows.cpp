@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -58,4 +58,4 @@ void sort_rows(boost::json::array& rows, const std::string& key, bool desc) {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -9,11 +9,11 @@
 
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 // Orders rows (objects with "id" and a "metadata" object) by metadata[key]: numbers first
 // (ascending, or descending with `desc`), then strings (by bytes), then other values (by their
 // JSON text); rows without the key come last either way. Ties keep execution id order.
 void sort_rows(boost::json::array& rows, const std::string& key, bool desc);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

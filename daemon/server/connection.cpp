@@ -6,7 +6,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace json_rpc = common::json_rpc;
 
@@ -161,4 +161,4 @@ void Connection::close() {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

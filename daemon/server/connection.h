@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 // Called for every well-formed request; answers through the Reply, now or later.
 using Dispatch = std::function<void(const common::json_rpc::Request&, std::shared_ptr<Reply>)>;
@@ -83,4 +83,4 @@ private:
   std::vector<std::weak_ptr<Reply>> m_streams;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -207,7 +207,7 @@ void LogFollower::send_text(std::string_view bytes, bool final) {
   }
 }
 
-void LogFollower::finish(const ExecutionRecord& record) {
+void LogFollower::finish(const store::ExecutionRecord& record) {
   boost::json::object result{{"execution", m_id},
                              {"state", to_string(record.state)},
                              {"log_path", m_log_path},
@@ -235,4 +235,4 @@ void LogFollower::end() {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

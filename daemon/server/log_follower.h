@@ -28,7 +28,7 @@
 #include <optional>
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 class LogFollower : public std::enable_shared_from_this<LogFollower> {
 public:
@@ -55,7 +55,7 @@ private:
   // Registers (once) to pump again when the client has read what is queued.
   void wait_for_drain();
   void send_text(std::string_view bytes, bool final);
-  void finish(const ExecutionRecord& record);
+  void finish(const store::ExecutionRecord& record);
   void end();
 
   boost::asio::io_context& m_io;
@@ -76,4 +76,4 @@ private:
   bool m_waiting_for_drain = false;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

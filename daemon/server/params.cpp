@@ -2,7 +2,7 @@
 
 #include "common/byte_string.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -147,4 +147,4 @@ Result<std::map<std::string, std::string>> Params::bytes_map(std::string_view ke
   return out;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 class Params {
 public:
@@ -38,4 +38,4 @@ private:
   const boost::json::object& m_params;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -3,7 +3,7 @@
 #include "common/protocol/protocol.h"
 #include "daemon/server/connection.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace json_rpc = common::json_rpc;
 
@@ -84,4 +84,4 @@ void Reply::disconnected() {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

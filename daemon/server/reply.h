@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 class Connection;
 
@@ -62,4 +62,4 @@ private:
   std::function<void()> m_on_disconnect;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -8,7 +8,7 @@
 
 #include <array>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 std::size_t json_bytes(const boost::json::value& value) {
   // Counted in chunks, without building the whole text.
@@ -33,4 +33,4 @@ common::json_rpc::RpcError reply_too_large(std::string_view method, std::size_t 
           {}};
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

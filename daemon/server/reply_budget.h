@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 inline constexpr std::size_t k_reply_budget = 768 * 1024;
 // The most a reply sent whole (to a client that does not page) may hold: 1 MiB less room for
@@ -30,4 +30,4 @@ std::size_t json_bytes(const boost::json::value& value);
 common::json_rpc::RpcError reply_too_large(std::string_view method, std::size_t bytes,
                                            std::string_view advice);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

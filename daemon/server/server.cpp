@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 using boost::asio::local::stream_protocol;
 
@@ -48,7 +48,7 @@ Server::~Server() {
 Result<void> Server::listen(const std::string& path) {
   const auto dir = std::filesystem::path(path).parent_path();
   if (!dir.empty()) {
-    VHTASK_TRY(ensure_private_dir(dir.string()));
+    VHTASK_TRY(store::ensure_private_dir(dir.string()));
   }
   if (path.size() >= sizeof(sockaddr_un::sun_path)) {
     return Error::invalid_argument("socket path too long (max " +
@@ -248,4 +248,4 @@ std::size_t Server::connections() const {
   return n;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

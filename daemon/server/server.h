@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 class Server {
 public:
@@ -74,4 +74,4 @@ private:
   bool m_paused = false;  // accepting waits for m_pause (or a connection closing)
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -2,7 +2,7 @@
 
 #include "common/byte_string.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -24,7 +24,7 @@ boost::json::value parse_or_empty(const std::string& text, boost::json::value fa
 
 }  // namespace
 
-boost::json::object execution_view(const ExecutionRecord& e) {
+boost::json::object execution_view(const store::ExecutionRecord& e) {
   boost::json::object out;
   out["id"] = e.id;
   out["task"] = e.task_id;
@@ -46,8 +46,8 @@ boost::json::object execution_view(const ExecutionRecord& e) {
   return out;
 }
 
-Result<boost::json::object> task_view(Store& store, const TaskRecord& t) {
-  const TaskCounts counts = VHTASK_TRY(store.task_counts(t.id));
+Result<boost::json::object> task_view(store::Store& store, const store::TaskRecord& t) {
+  const store::TaskCounts counts = VHTASK_TRY(store.task_counts(t.id));
   boost::json::object by_state;
   for (const auto state : all_execution_states()) {
     if (counts[state] != 0) {
@@ -79,4 +79,4 @@ Result<boost::json::object> task_view(Store& store, const TaskRecord& t) {
   return out;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -8,12 +8,12 @@
 
 #include <boost/json.hpp>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 // An Execution object: every column, with `parameters` parsed back into typed JSON.
-boost::json::object execution_view(const ExecutionRecord& execution);
+boost::json::object execution_view(const store::ExecutionRecord& execution);
 
 // A TaskSummary: the task's row, its per-state counts and its varying parameter names.
-Result<boost::json::object> task_view(Store& store, const TaskRecord& task);
+Result<boost::json::object> task_view(store::Store& store, const store::TaskRecord& task);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
 namespace {
 
@@ -174,4 +174,4 @@ bool slurm_state_ended(const std::string& state) {
          state != "STOPPED" && state != "REQUEUE_HOLD" && state != "REQUEUE_FED";
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
 struct ToolOutput {
   int exit_status = 0;  // the tool's exit code; 128+N when killed by signal N
@@ -47,4 +47,4 @@ Result<std::map<std::string, SlurmJobState>> query_jobs(const std::set<std::stri
 // The states in which a job no longer runs anything.
 bool slurm_state_ended(const std::string& state);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

@@ -19,7 +19,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
 namespace {
 
@@ -216,4 +216,4 @@ Result<void> check_shared_filesystem(const std::string& dir,
   return {};
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

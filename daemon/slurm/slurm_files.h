@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
 struct SlurmJobRecord {
   std::string name;     // the array's --job-name, unique per submission
@@ -60,4 +60,4 @@ Result<void> touch_stop_file(const std::string& exec_dir);
 Result<void> check_shared_filesystem(const std::string& dir,
                                      const std::optional<std::string>& partition);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

@@ -19,7 +19,7 @@
 #include <filesystem>
 #include <random>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
 namespace {
 
@@ -59,7 +59,7 @@ void SlurmRunner::set_on_started(OnStarted on_started) {
   m_on_started = std::move(on_started);
 }
 
-Result<std::int64_t> SlurmRunner::start(const LaunchSpec& spec) {
+Result<std::int64_t> SlurmRunner::start(const runner::LaunchSpec& spec) {
   if (!spec.slurm) {
     return Error::invalid_argument("not a Slurm execution");
   }
@@ -75,9 +75,10 @@ Result<std::int64_t> SlurmRunner::start(const LaunchSpec& spec) {
     return Error::invalid_argument(
         fmt::format("a Slurm execution's directory must be named by its id: {}", exec_dir));
   }
-  VHTASK_TRY(prepare_execution_dir(exec_dir, spec));
-  VHTASK_TRY(write_slurm_launcher(exec_dir, m_supervise_binary, supervisor_args(spec, exec_dir),
-                                  supervisor_env(spec, exec_dir)));
+  VHTASK_TRY(runner::prepare_execution_dir(exec_dir, spec));
+  VHTASK_TRY(write_slurm_launcher(exec_dir, m_supervise_binary,
+                                  runner::supervisor_args(spec, exec_dir),
+                                  runner::supervisor_env(spec, exec_dir)));
   m_queued[spec.task].push_back(
       Queued{spec.id, exec_dir, *spec.slurm, spec.time_limit_seconds, spec.grace_seconds});
   m_tracked[spec.id] = Tracked{spec.task, exec_dir, {}, {}, false};
@@ -109,8 +110,9 @@ void SlurmRunner::flush() {
     if (!job) {
       spdlog::warn("task {}: {}", task, job.error().message);
       for (const auto& q : batch) {
-        finish(q.id, RunOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
-                                "could not be submitted to Slurm: " + job.error().message, now()});
+        finish(q.id, runner::RunOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
+                                        "could not be submitted to Slurm: " + job.error().message,
+                                        now()});
       }
       continue;
     }
@@ -119,7 +121,7 @@ void SlurmRunner::flush() {
 }
 
 Result<std::string> SlurmRunner::submit(TaskId task, const std::vector<Queued>& batch) {
-  const SlurmLaunch& slurm = batch.front().slurm;
+  const runner::SlurmLaunch& slurm = batch.front().slurm;
   const std::size_t pack = std::max<std::size_t>(1, slurm.options.pack);
   const std::string executions_dir = fs::path(batch.front().exec_dir).parent_path().string();
   VHTASK_TRY(check_shared_filesystem(executions_dir, slurm.options.partition));
@@ -204,8 +206,8 @@ Result<void> SlurmRunner::stop(ExecutionId id) {
   tracked.cancelled = true;
   if (tracked.job.empty()) {
     // Not submitted yet: flush() drops it.
-    finish(id, RunOutcome{ExecutionState::stopped, std::nullopt, std::nullopt,
-                          std::string("stopped by request"), now()});
+    finish(id, runner::RunOutcome{ExecutionState::stopped, std::nullopt, std::nullopt,
+                                  std::string("stopped by request"), now()});
     return {};
   }
   const auto& members = m_elements[tracked.element];
@@ -217,8 +219,8 @@ Result<void> SlurmRunner::stop(ExecutionId id) {
       tracked.exec_dir + "/" + supervisor::execution_files::k_supervisor_json;
   if (!whole_element && !fs::exists(started)) {
     // A packed execution that has not started: its element skips it.
-    finish(id, RunOutcome{ExecutionState::stopped, std::nullopt, std::nullopt,
-                          std::string("stopped by request"), now()});
+    finish(id, runner::RunOutcome{ExecutionState::stopped, std::nullopt, std::nullopt,
+                                  std::string("stopped by request"), now()});
     return {};
   }
   // A running element: its script passes the signal to the current supervisor, which stops
@@ -343,4 +345,4 @@ void SlurmRunner::set_throttle(TaskId task, std::size_t limit) {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

@@ -39,9 +39,9 @@
 #include <unordered_map>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
-class SlurmRunner final : public ProcessRunner {
+class SlurmRunner final : public runner::ProcessRunner {
 public:
   // supervise_binary: the vhtask-supervise the array elements run (on the nodes, so it must be
   // installed at the same path there). work_dir: where batch scripts, manifests and sbatch's
@@ -55,9 +55,9 @@ public:
   // Called when an execution's supervisor.json appears (its command was forked on a node),
   // with that file's time; always before the execution's on_exit.
   void set_on_started(OnStarted on_started) override;
-  bool starts_later(const LaunchSpec& /*spec*/) const override { return true; }
+  bool starts_later(const runner::LaunchSpec& /*spec*/) const override { return true; }
   // REQUIRES: spec.slurm is set. Returns 0: the supervisor runs on a node, not here.
-  Result<std::int64_t> start(const LaunchSpec& spec) override;
+  Result<std::int64_t> start(const runner::LaunchSpec& spec) override;
   Result<void> stop(ExecutionId id) override;
   // REQUIRES: exec_dir holds slurm.json (ExecutorRouter checks).
   Result<bool> reattach(ExecutionId id, const std::string& exec_dir) override;
@@ -71,7 +71,7 @@ private:
   struct Queued {
     ExecutionId id;
     std::string exec_dir;
-    SlurmLaunch slurm;
+    runner::SlurmLaunch slurm;
     std::optional<std::int64_t> time_limit_seconds;
     int grace_seconds;
   };
@@ -94,7 +94,7 @@ private:
   void arm(bool changed);
   // Ends `id` if its status.json exists; true if it did.
   bool try_finish_from_status(ExecutionId id);
-  void finish(ExecutionId id, RunOutcome outcome);
+  void finish(ExecutionId id, runner::RunOutcome outcome);
   // Delivers OnStarted once if the execution's supervisor.json exists (or `force`); true if it
   // did now.
   bool report_started(ExecutionId id, bool force);
@@ -121,4 +121,4 @@ private:
   std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::slurm {
 
 namespace {
 
@@ -23,15 +23,16 @@ namespace fs = std::filesystem;
 
 // The outcome of an execution whose array element ended (per squeue, or gone from it) without
 // a status.json.
-RunOutcome outcome_without_status(const std::string& exec_dir, const SlurmJobState* job,
-                                  bool cancelled) {
-  RunOutcome outcome{ExecutionState::crashed, std::nullopt, std::nullopt, std::nullopt, now()};
+runner::RunOutcome outcome_without_status(const std::string& exec_dir, const SlurmJobState* job,
+                                          bool cancelled) {
+  runner::RunOutcome outcome{ExecutionState::crashed, std::nullopt, std::nullopt, std::nullopt,
+                             now()};
   if (cancelled) {
     outcome.state = ExecutionState::stopped;
     outcome.reason = "stopped by request";
     return outcome;
   }
-  const std::string tail = supervisor_log_tail(exec_dir);
+  const std::string tail = runner::supervisor_log_tail(exec_dir);
   const std::string detail = tail.empty() ? std::string() : " (supervisor.log: " + tail + ")";
   if (job == nullptr) {
     outcome.reason = "the Slurm job disappeared from squeue without an outcome" + detail;
@@ -111,7 +112,7 @@ void SlurmRunner::arm(bool changed) {
 
 bool SlurmRunner::try_finish_from_status(ExecutionId id) {
   const Tracked& tracked = m_tracked.at(id);
-  auto outcome = read_status_json(tracked.exec_dir);
+  auto outcome = runner::read_status_json(tracked.exec_dir);
   if (!outcome) {
     return false;
   }
@@ -181,7 +182,7 @@ void SlurmRunner::poll() {
   arm(changed);
 }
 
-void SlurmRunner::finish(ExecutionId id, RunOutcome outcome) {
+void SlurmRunner::finish(ExecutionId id, runner::RunOutcome outcome) {
   const auto it = m_tracked.find(id);
   if (it == m_tracked.end()) {
     return;
@@ -203,4 +204,4 @@ void SlurmRunner::finish(ExecutionId id, RunOutcome outcome) {
                     });
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::slurm

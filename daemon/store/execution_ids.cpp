@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -84,4 +84,4 @@ Result<std::optional<std::string>> reserve_execution_dirs(Store& store,
       known == 0 ? "" : fmt::format(" (its highest execution id is {})", known), scan.highest + 1));
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 class Store;
 
@@ -41,4 +41,4 @@ Result<ExecutionDirScan> scan_execution_dirs(const std::string& executions_dir, 
 Result<std::optional<std::string>> reserve_execution_dirs(Store& store,
                                                           const std::string& executions_dir);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

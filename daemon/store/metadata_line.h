@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 struct MetadataLine {
   enum class Kind { event, dropped };
@@ -19,4 +19,4 @@ struct MetadataLine {
   boost::json::object object;  // event: the parsed object
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -62,4 +62,4 @@ Result<int> migrate(sqlite3* db, std::span<const Migration> available, std::stri
   return latest;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -15,7 +15,7 @@
 
 struct sqlite3;
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 // One migration file. `version` is its number: the user_version after it is applied.
 struct Migration {
@@ -37,4 +37,4 @@ int latest_schema_version();
 // `db_name` (used only in messages). REQUIRES: `available` is numbered 1..N without gaps.
 Result<int> migrate(sqlite3* db, std::span<const Migration> available, std::string_view db_name);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -112,4 +112,4 @@ DaemonLock::~DaemonLock() {
   }
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 // Creates `path` and its missing parents with mode 0700, then checks it is a directory owned by
 // the effective uid and not writable by group or others (mode & 0022 == 0). When `path` itself
@@ -32,4 +32,4 @@ private:
   int m_fd;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 Error sqlite_error(sqlite3* db, std::string_view context) {
   if (db == nullptr) {
@@ -139,4 +139,4 @@ std::optional<std::string> Statement::column_optional_text(int column) const {
   return column_text(column);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -18,7 +18,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 // An Error::db naming what was being done and SQLite's message and extended code for `db`.
 Error sqlite_error(sqlite3* db, std::string_view context);
@@ -111,4 +111,4 @@ private:
   Statement* m_statement;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

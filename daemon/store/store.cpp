@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -277,4 +277,4 @@ Result<TaskCounts> Store::task_counts(TaskId id) {
   return counts;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -29,7 +29,7 @@
 
 struct sqlite3;
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 class Store {
 public:
@@ -172,4 +172,4 @@ private:
   FaultHook m_fault_hook;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

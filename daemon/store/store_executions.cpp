@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <string_view>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -258,4 +258,4 @@ Result<std::vector<ExecutionRecord>> Store::queued_reruns() {
   return query_executions(k_sql, {});
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

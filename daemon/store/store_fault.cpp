@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 std::optional<StoreFault> transient_store_fault(const Error& error) {
   if (error.code != Error::Code::db) {
@@ -39,4 +39,4 @@ std::string_view describe(StoreFault fault) {
   return "the database refuses writes";
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

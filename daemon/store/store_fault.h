@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 enum class StoreFault { locked, full, io, read_only };
 
@@ -23,4 +23,4 @@ std::optional<StoreFault> transient_store_fault(const Error& error);
 // state dir", ...
 std::string_view describe(StoreFault fault);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -10,7 +10,7 @@
 
 #include <unordered_map>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -158,4 +158,4 @@ Result<std::optional<std::string>> Store::stop_reason(TaskId id) {
   return stmt->column_optional_text(0);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 namespace {
 
@@ -82,4 +82,4 @@ Result<ExecutionRecord> read_execution(const Statement& row) {
   return execution;
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -9,7 +9,7 @@
 
 #include <string_view>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 // Column order read_task() expects.
 inline constexpr std::string_view k_task_columns =
@@ -28,4 +28,4 @@ inline constexpr std::string_view k_execution_columns =
 Result<TaskRecord> read_task(const Statement& row);
 Result<ExecutionRecord> read_execution(const Statement& row);
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

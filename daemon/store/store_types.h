@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 // What `vhtask start` sends, as the daemon records it (columns of `tasks`).
 struct NewTask {
@@ -156,4 +156,4 @@ struct MetadataValue {
   std::string time;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

@@ -6,7 +6,7 @@
 
 #include <utility>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 Result<Transaction> Transaction::begin(sqlite3* db, Mode mode) {
   VHTASK_TRY(exec_sql(db, mode == Mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
@@ -29,4 +29,4 @@ Result<void> Transaction::commit() {
   return {};
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

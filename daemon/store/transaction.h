@@ -11,7 +11,7 @@
 
 struct sqlite3;
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::store {
 
 class Transaction {
 public:
@@ -40,4 +40,4 @@ private:
   sqlite3* m_db;
 };
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::store

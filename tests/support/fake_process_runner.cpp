@@ -6,7 +6,7 @@
 
 namespace vhtask::test {
 
-Result<std::int64_t> FakeProcessRunner::start(const daemon::LaunchSpec& spec) {
+Result<std::int64_t> FakeProcessRunner::start(const daemon::runner::LaunchSpec& spec) {
   if (fail_next_start) {
     Error error = std::move(*fail_next_start);
     fail_next_start.reset();
@@ -24,7 +24,7 @@ Result<void> FakeProcessRunner::stop(ExecutionId id) {
   if (!m_live.contains(id)) {
     return Error::not_found("execution " + std::to_string(id) + " is not running");
   }
-  daemon::RunOutcome outcome;
+  daemon::runner::RunOutcome outcome;
   outcome.state = ExecutionState::stopped;
   outcome.signal = 15;
   outcome.finished_at = std::chrono::system_clock::now();
@@ -34,7 +34,7 @@ Result<void> FakeProcessRunner::stop(ExecutionId id) {
 
 Result<bool> FakeProcessRunner::reattach(ExecutionId id, const std::string& exec_dir) {
   if (reattach_result) {
-    daemon::LaunchSpec spec;
+    daemon::runner::LaunchSpec spec;
     spec.id = id;
     spec.exec_dir = exec_dir;
     m_live[id] = spec;
@@ -42,7 +42,7 @@ Result<bool> FakeProcessRunner::reattach(ExecutionId id, const std::string& exec
   return reattach_result;
 }
 
-void FakeProcessRunner::finish(ExecutionId id, daemon::RunOutcome outcome) {
+void FakeProcessRunner::finish(ExecutionId id, daemon::runner::RunOutcome outcome) {
   if (m_live.erase(id) == 0) {
     return;
   }
@@ -54,7 +54,7 @@ void FakeProcessRunner::finish(ExecutionId id, daemon::RunOutcome outcome) {
 }
 
 void FakeProcessRunner::exit(ExecutionId id, int code) {
-  daemon::RunOutcome outcome;
+  daemon::runner::RunOutcome outcome;
   outcome.state = code == 0 ? ExecutionState::complete : ExecutionState::error;
   outcome.exit_code = code;
   outcome.finished_at = std::chrono::system_clock::now();

@@ -16,27 +16,27 @@
 
 namespace vhtask::test {
 
-class FakeProcessRunner final : public daemon::ProcessRunner {
+class FakeProcessRunner final : public daemon::runner::ProcessRunner {
 public:
   explicit FakeProcessRunner(boost::asio::io_context& io) : m_io(io) {}
 
   void set_on_exit(OnExit on_exit) override { m_on_exit = std::move(on_exit); }
   // Fails with fail_next_start (once) when set.
-  Result<std::int64_t> start(const daemon::LaunchSpec& spec) override;
+  Result<std::int64_t> start(const daemon::runner::LaunchSpec& spec) override;
   Result<void> stop(ExecutionId id) override;
   // Returns reattach_result; an execution reattached with true counts as live.
   Result<bool> reattach(ExecutionId id, const std::string& exec_dir) override;
   std::size_t running() const override { return m_live.size(); }
 
   // Ends a live execution with `outcome` (delivered later, from the io_context).
-  void finish(ExecutionId id, daemon::RunOutcome outcome);
+  void finish(ExecutionId id, daemon::runner::RunOutcome outcome);
   // Ends a live execution as its command exiting with `code` would.
   void exit(ExecutionId id, int code);
 
   // Live executions (started or reattached, not yet ended), by id.
-  const std::map<ExecutionId, daemon::LaunchSpec>& live() const { return m_live; }
+  const std::map<ExecutionId, daemon::runner::LaunchSpec>& live() const { return m_live; }
   // Every successful start, in order.
-  const std::vector<daemon::LaunchSpec>& started() const { return m_started; }
+  const std::vector<daemon::runner::LaunchSpec>& started() const { return m_started; }
 
   std::optional<Error> fail_next_start;
   bool reattach_result = false;
@@ -44,8 +44,8 @@ public:
 private:
   boost::asio::io_context& m_io;
   OnExit m_on_exit;
-  std::map<ExecutionId, daemon::LaunchSpec> m_live;
-  std::vector<daemon::LaunchSpec> m_started;
+  std::map<ExecutionId, daemon::runner::LaunchSpec> m_live;
+  std::vector<daemon::runner::LaunchSpec> m_started;
   std::int64_t m_next_pid = 4000;
 };
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -47,8 +47,8 @@ boost::json::value parse_or_null(const std::string& text) {
   return ec ? boost::json::value(nullptr) : value;
 }
 
-Result<boost::json::object> compare(Store& store, const CompareParams& params) {
-  const TaskRecord task = VHTASK_TRY(store.task_by_id(params.task));
+Result<boost::json::object> compare(store::Store& store, const CompareParams& params) {
+  const store::TaskRecord task = VHTASK_TRY(store.task_by_id(params.task));
   boost::json::array varying;
   if (auto names = parse_or_null(task.spec.varying_json); names.is_array()) {
     varying = std::move(names.as_array());
@@ -60,10 +60,10 @@ Result<boost::json::object> compare(Store& store, const CompareParams& params) {
     metadata[id][value.key] = parse_or_null(value.value_json);
     keys.insert(value.key);
   }
-  std::vector<ExecutionRecord> rows = VHTASK_TRY(store.executions_of_task(task.id));
+  std::vector<store::ExecutionRecord> rows = VHTASK_TRY(store.executions_of_task(task.id));
   boost::json::array out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const ExecutionRecord& e = rows[i];
+    const store::ExecutionRecord& e = rows[i];
     const bool newest = i + 1 == rows.size() || rows[i + 1].idx != e.idx;
     if (!params.all_attempts && !newest) {
       continue;
@@ -157,4 +157,4 @@ void handle_compare(CommandContext& ctx, const boost::json::object& params,
   reply->result(std::move(*result));
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

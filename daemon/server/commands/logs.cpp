@@ -4,7 +4,7 @@
 #include "daemon/server/log_follower.h"
 #include "daemon/server/params.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 void handle_logs(CommandContext& ctx, const boost::json::object& params,
                  const std::shared_ptr<Reply>& reply) {
@@ -31,4 +31,4 @@ void handle_logs(CommandContext& ctx, const boost::json::object& params,
   follower->start();
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

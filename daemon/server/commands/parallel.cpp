@@ -3,7 +3,7 @@
 #include "daemon/server/command_table.h"
 #include "daemon/server/params.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 void handle_parallel(CommandContext& ctx, const boost::json::object& params,
                      const std::shared_ptr<Reply>& reply) {
@@ -27,4 +27,4 @@ void handle_parallel(CommandContext& ctx, const boost::json::object& params,
       {"task", *task ? boost::json::value(**task) : boost::json::value(nullptr)}});
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -4,7 +4,7 @@
 #include "daemon/server/params.h"
 #include "daemon/server/views.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 void handle_rerun(CommandContext& ctx, const boost::json::object& params,
                   const std::shared_ptr<Reply>& reply) {
@@ -33,4 +33,4 @@ void handle_rerun(CommandContext& ctx, const boost::json::object& params,
   reply->result(boost::json::object{{"executions", std::move(out)}});
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -6,7 +6,7 @@
 #include "daemon/server/reply_budget.h"
 #include "daemon/server/views.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -28,7 +28,7 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
     reply->invalid_params("show: params.metadata_offset must be 0 or more");
     return;
   }
-  Store& store = ctx.engine.store();
+  store::Store& store = ctx.engine.store();
   const auto execution = store.execution_by_id(*id);
   if (!execution) {
     reply->fail(execution.error());
@@ -55,7 +55,8 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
     return;
   }
   // What it wrote to VH_OUTPUTS_DIR (protocol.md, "show").
-  const OutputListing listing = list_outputs(ctx.engine.exec_dir(execution->id), k_max_outputs);
+  const runner::OutputListing listing =
+      runner::list_outputs(ctx.engine.exec_dir(execution->id), k_max_outputs);
   boost::json::array outputs;
   for (const auto& file : listing.files) {
     outputs.push_back(boost::json::object{
@@ -104,4 +105,4 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
   reply->result(std::move(result));
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -4,7 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 void handle_shutdown(CommandContext& ctx, const boost::json::object&,
                      const std::shared_ptr<Reply>& reply) {
@@ -13,4 +13,4 @@ void handle_shutdown(CommandContext& ctx, const boost::json::object&,
   boost::asio::post(ctx.io, ctx.shutdown);
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -3,7 +3,7 @@
 #include "daemon/server/command_table.h"
 #include "daemon/server/params.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -39,7 +39,7 @@ Result<StartRequest> decode(const Params& p) {
     }
   }
   if (const auto executor = VHTASK_TRY(p.optional_string("executor")); !executor.empty()) {
-    r.executor = VHTASK_TRY(parse_executor(executor, "params.executor"));
+    r.executor = VHTASK_TRY(runner::parse_executor(executor, "params.executor"));
   }
   if (auto partition = VHTASK_TRY(p.optional_string("partition")); !partition.empty()) {
     r.slurm.partition = std::move(partition);
@@ -52,7 +52,7 @@ Result<StartRequest> decode(const Params& p) {
     r.slurm.pack = static_cast<std::size_t>(*pack);
   }
   const bool slurm_options = r.slurm.partition || !r.slurm.sbatch_args.empty() || r.slurm.pack > 1;
-  if (slurm_options && r.executor == ExecutorKind::local) {
+  if (slurm_options && r.executor == runner::ExecutorKind::local) {
     return Error::invalid_argument("params.partition, sbatch_args and pack need executor slurm");
   }
   return r;
@@ -76,4 +76,4 @@ void handle_start(CommandContext& ctx, const boost::json::object& params,
       {"task", started->task}, {"count", started->count}, {"seed", started->seed}});
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

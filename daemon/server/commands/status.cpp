@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <chrono>
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
@@ -27,7 +27,7 @@ constexpr std::int64_t k_max_rows = 1000;
 
 // The most recent `limit` tasks, newest first, while they fit the byte budget; `truncated` says
 // when older ones were left out for space.
-Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
+Result<boost::json::object> task_list(store::Store& store, std::int64_t limit) {
   auto tasks = VHTASK_TRY(store.list_tasks());
   boost::json::array out;
   std::size_t bytes = 0;
@@ -45,8 +45,8 @@ Result<boost::json::object> task_list(Store& store, std::int64_t limit) {
   return boost::json::object{{"tasks", std::move(out)}, {"truncated", truncated}};
 }
 
-Result<boost::json::object> one_task(Store& store, const StatusQuery& q) {
-  const TaskRecord task = VHTASK_TRY(store.task_by_id(*q.task));
+Result<boost::json::object> one_task(store::Store& store, const StatusQuery& q) {
+  const store::TaskRecord task = VHTASK_TRY(store.task_by_id(*q.task));
   std::optional<ExecutionState> state;
   if (!q.state.empty()) {
     state = parse_execution_state(q.state);
@@ -99,7 +99,7 @@ boost::json::value stall_view(const Engine& engine) {
 }
 
 Result<boost::json::object> snapshot(const CommandContext& ctx, const StatusQuery& q) {
-  Store& store = ctx.engine.store();
+  store::Store& store = ctx.engine.store();
   auto view = VHTASK_TRY(q.task ? one_task(store, q) : task_list(store, q.limit.value_or(20)));
   if (!ctx.warnings.empty()) {
     boost::json::array warnings;
@@ -232,4 +232,4 @@ void handle_status(CommandContext& ctx, const boost::json::object& params,
   view ? reply->result(std::move(*view)) : reply->fail(view.error());
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

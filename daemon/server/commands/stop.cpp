@@ -3,7 +3,7 @@
 #include "daemon/server/command_table.h"
 #include "daemon/server/params.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 void handle_stop(CommandContext& ctx, const boost::json::object& params,
                  const std::shared_ptr<Reply>& reply) {
@@ -38,4 +38,4 @@ void handle_stop(CommandContext& ctx, const boost::json::object& params,
   reply->result(boost::json::object{{"stopped", stopped}});
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

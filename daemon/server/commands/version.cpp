@@ -3,7 +3,7 @@
 #include "common/protocol/protocol.h"
 #include "daemon/server/command_table.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 void handle_version(CommandContext&, const boost::json::object& params,
                     const std::shared_ptr<Reply>& reply) {
@@ -20,4 +20,4 @@ void handle_version(CommandContext&, const boost::json::object& params,
   reply->result(std::move(*result));
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -4,12 +4,12 @@
 #include "daemon/server/params.h"
 #include "daemon/server/views.h"
 
-namespace vhtask::daemon {
+namespace vhtask::daemon::server {
 
 namespace {
 
 void answer(CommandContext& ctx, TaskId task, const std::shared_ptr<Reply>& reply) {
-  Store& store = ctx.engine.store();
+  store::Store& store = ctx.engine.store();
   auto record = store.task_by_id(task);
   if (!record) {
     reply->fail(record.error());
@@ -48,4 +48,4 @@ void handle_wait(CommandContext& ctx, const boost::json::object& params,
   reply->on_disconnect([&ctx, subscription] { ctx.engine.unsubscribe(*subscription); });
 }
 
-}  // namespace vhtask::daemon
+}  // namespace vhtask::daemon::server

@@ -41,9 +41,9 @@ int code_of(ExecutionIndex idx) {
 class EngineFaultTest : public ::testing::Test {
 protected:
   void open(std::size_t parallel) {
-    auto store = Store::open((m_dir.path() / "vhtask.db").string());
+    auto store = store::Store::open((m_dir.path() / "vhtask.db").string());
     ASSERT_TRUE(store) << store.error().message;
-    m_store = std::make_unique<Store>(std::move(*store));
+    m_store = std::make_unique<store::Store>(std::move(*store));
     m_store->set_fault_hook([this](std::string_view sql) {
       if (m_fault == SQLITE_OK || sql.find(m_fault_on) == std::string_view::npos) {
         return SQLITE_OK;
@@ -52,9 +52,10 @@ protected:
       return m_fault;
     });
     m_runner = std::make_unique<test::FakeProcessRunner>(m_io);
-    m_engine = std::make_unique<Engine>(
-        m_io, *m_store, *m_runner,
-        EngineSettings{parallel, (m_dir.path() / "executions").string(), 10, ExecutorKind::local});
+    m_engine =
+        std::make_unique<Engine>(m_io, *m_store, *m_runner,
+                                 EngineSettings{parallel, (m_dir.path() / "executions").string(),
+                                                10, runner::ExecutorKind::local});
     m_engine->subscribe([this](const EngineEvent& event) {
       if (event.task_ended) {
         ++m_ended;
@@ -130,7 +131,7 @@ protected:
 
   test::TempDir m_dir;
   boost::asio::io_context m_io;
-  std::unique_ptr<Store> m_store;
+  std::unique_ptr<store::Store> m_store;
   std::unique_ptr<test::FakeProcessRunner> m_runner;
   std::unique_ptr<Engine> m_engine;
   int m_fault = SQLITE_OK;
@@ -261,14 +262,14 @@ TEST_F(EngineFaultTest, RecoveryRecordsAnOutcomeOnDiskEvenForATaskThatIsNotActiv
   // Rows as an old daemon left them: task 1 recorded complete although its one execution was
   // not (the bug this fixes), task 2 running with one started execution.
   const Timestamp t = std::chrono::system_clock::now();
-  NewTask spec;
+  store::NewTask spec;
   spec.step = "s";
   spec.valohai_yaml = k_yaml;
   spec.grid = grid(1);
   spec.type = "grid";
   spec.count = 1;
   spec.on_child_error = "continue-and-complete";
-  ExecutionStart row;
+  store::ExecutionStart row;
   row.command = "echo 0";
   row.log_path = "{id}/output.log";
   std::vector<ExecutionId> ids;

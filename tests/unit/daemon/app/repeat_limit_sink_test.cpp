@@ -32,7 +32,7 @@ TEST(RepeatLimitSink, RepeatsBeyondTheBurstAreCountedAndReportedOnTheNextLinePas
   std::vector<std::string> lines;
   const auto t0 = spdlog::log_clock::now();
   {
-    RepeatLimitSink sink(std::make_shared<RecordingSink>(&lines), 2, 1000ms);
+    app::RepeatLimitSink sink(std::make_shared<RecordingSink>(&lines), 2, 1000ms);
     for (int i = 0; i < 1000; ++i) {
       sink.log(message(t0 + std::chrono::microseconds(i), "accept: Too many open files"));
     }
@@ -56,11 +56,11 @@ TEST(RepeatLimitSink, RepeatsBeyondTheBurstAreCountedAndReportedOnTheNextLinePas
 TEST(RepeatLimitSink, ManyDistinctLinesAreAllPassedAndMemoryStaysBounded) {
   std::vector<std::string> lines;
   const auto t0 = spdlog::log_clock::now();
-  RepeatLimitSink sink(std::make_shared<RecordingSink>(&lines), 1, 1000ms);
-  for (int i = 0; i < 3 * static_cast<int>(RepeatLimitSink::k_max_tracked); ++i) {
+  app::RepeatLimitSink sink(std::make_shared<RecordingSink>(&lines), 1, 1000ms);
+  for (int i = 0; i < 3 * static_cast<int>(app::RepeatLimitSink::k_max_tracked); ++i) {
     sink.log(message(t0, "line " + std::to_string(i)));
   }
-  EXPECT_EQ(lines.size(), 3 * RepeatLimitSink::k_max_tracked);
+  EXPECT_EQ(lines.size(), 3 * app::RepeatLimitSink::k_max_tracked);
 }
 
 }  // namespace

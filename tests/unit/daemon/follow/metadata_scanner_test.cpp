@@ -9,15 +9,16 @@
 namespace vhtask::daemon {
 namespace {
 
-using Kind = MetadataLine::Kind;
+using Kind = store::MetadataLine::Kind;
 
 // Feeds `log` in pieces of `piece` bytes (the whole at once when 0), then finish() if asked.
-std::vector<MetadataLine> scan(const std::string& log, std::size_t piece = 0, bool finish = true,
-                               std::size_t max_line = MetadataScanner::k_default_max_line,
-                               MetadataScanner* keep = nullptr) {
-  MetadataScanner local(0, max_line);
-  MetadataScanner& scanner = keep != nullptr ? *keep : local;
-  std::vector<MetadataLine> out;
+std::vector<store::MetadataLine> scan(
+    const std::string& log, std::size_t piece = 0, bool finish = true,
+    std::size_t max_line = follow::MetadataScanner::k_default_max_line,
+    follow::MetadataScanner* keep = nullptr) {
+  follow::MetadataScanner local(0, max_line);
+  follow::MetadataScanner& scanner = keep != nullptr ? *keep : local;
+  std::vector<store::MetadataLine> out;
   const std::size_t step = piece == 0 ? log.size() : piece;
   for (std::size_t at = 0; at < log.size(); at += step) {
     scanner.feed(std::string_view(log).substr(at, step), out);
@@ -28,7 +29,7 @@ std::vector<MetadataLine> scan(const std::string& log, std::size_t piece = 0, bo
   return out;
 }
 
-std::vector<std::string> texts(const std::vector<MetadataLine>& lines) {
+std::vector<std::string> texts(const std::vector<store::MetadataLine>& lines) {
   std::vector<std::string> out;
   for (const auto& line : lines) {
     out.push_back(line.kind == Kind::event ? line.text : "<dropped>");
@@ -59,8 +60,8 @@ TEST(MetadataScanner, SameLinesWhateverTheReadSizes) {
 }
 
 TEST(MetadataScanner, KeepsAPartialLastLineUntilItEndsOrTheLogDoes) {
-  MetadataScanner scanner;
-  std::vector<MetadataLine> out;
+  follow::MetadataScanner scanner;
+  std::vector<store::MetadataLine> out;
   scanner.feed("x\n{\"a\": ", out);
   EXPECT_TRUE(out.empty());
   EXPECT_EQ(scanner.consumed(), 2);  // the partial line starts after "x\n"
@@ -74,15 +75,15 @@ TEST(MetadataScanner, KeepsAPartialLastLineUntilItEndsOrTheLogDoes) {
 
 TEST(MetadataScanner, ConsumedIsAlwaysALineStartToResumeFrom) {
   const std::string log = "{\"a\": 1}\nplain text\n{\"b\": 2}\n{\"c\":";
-  MetadataScanner first;
-  std::vector<MetadataLine> out;
+  follow::MetadataScanner first;
+  std::vector<store::MetadataLine> out;
   first.feed(log, out);
   EXPECT_EQ(out.size(), 2U);
   const auto resume = first.consumed();
   EXPECT_EQ(log.substr(static_cast<std::size_t>(resume)), "{\"c\":");
   // A new scanner (a restarted daemon) resumes there and sees the rest once.
-  MetadataScanner second(resume);
-  std::vector<MetadataLine> rest;
+  follow::MetadataScanner second(resume);
+  std::vector<store::MetadataLine> rest;
   second.feed(std::string_view(log).substr(static_cast<std::size_t>(resume)), rest);
   second.feed(" 3}\n", rest);
   ASSERT_EQ(rest.size(), 1U);

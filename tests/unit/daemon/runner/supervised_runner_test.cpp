@@ -73,10 +73,11 @@ class SupervisedRunnerTest : public ::testing::Test {
 protected:
   SupervisedRunnerTest() { m_runner = make_runner(); }
 
-  std::unique_ptr<SupervisedRunner> make_runner() {
-    auto runner = std::make_unique<SupervisedRunner>(m_io, VHTASK_SUPERVISE_BINARY);
-    runner->set_on_exit(
-        [this](ExecutionId id, RunOutcome outcome) { m_outcomes.emplace(id, std::move(outcome)); });
+  std::unique_ptr<runner::SupervisedRunner> make_runner() {
+    auto runner = std::make_unique<runner::SupervisedRunner>(m_io, VHTASK_SUPERVISE_BINARY);
+    runner->set_on_exit([this](ExecutionId id, runner::RunOutcome outcome) {
+      m_outcomes.emplace(id, std::move(outcome));
+    });
     return runner;
   }
 
@@ -84,8 +85,8 @@ protected:
     return (m_temp.path() / ("exec-" + std::to_string(id))).string();
   }
 
-  LaunchSpec spec(ExecutionId id, std::string command) const {
-    LaunchSpec launch;
+  runner::LaunchSpec spec(ExecutionId id, std::string command) const {
+    runner::LaunchSpec launch;
     launch.id = id;
     launch.task = 7;
     launch.command = std::move(command);
@@ -100,12 +101,12 @@ protected:
         m_io, [&] { return m_outcomes.size() >= count; }, timeout);
   }
 
-  const RunOutcome& outcome(ExecutionId id) { return m_outcomes.at(id); }
+  const runner::RunOutcome& outcome(ExecutionId id) { return m_outcomes.at(id); }
 
   boost::asio::io_context m_io;
   ScratchDir m_temp;
-  std::map<ExecutionId, RunOutcome> m_outcomes;
-  std::unique_ptr<SupervisedRunner> m_runner;
+  std::map<ExecutionId, runner::RunOutcome> m_outcomes;
+  std::unique_ptr<runner::SupervisedRunner> m_runner;
 };
 
 TEST_F(SupervisedRunnerTest, OutcomesForExitCodesSignalsAndStop) {
@@ -197,7 +198,7 @@ TEST_F(SupervisedRunnerTest, FiveHundredTrueEightAtATime) {
     ++next;
     max_running = std::max(max_running, m_runner->running());
   };
-  m_runner->set_on_exit([&](ExecutionId, RunOutcome result) {
+  m_runner->set_on_exit([&](ExecutionId, runner::RunOutcome result) {
     complete += result.state == ExecutionState::complete && result.exit_code == 0 ? 1 : 0;
     if (next <= k_total) {
       start_next();
@@ -302,9 +303,10 @@ TEST_F(SupervisedRunnerTest, ABinaryThatCannotExecIsACrashWithTheReason) {
   m_temp.write("not-a-program", "neither ELF nor #!\n");
   const std::string binary = (m_temp.path() / "not-a-program").string();
   ASSERT_EQ(chmod(binary.c_str(), 0700), 0);
-  SupervisedRunner broken(m_io, binary);
-  broken.set_on_exit(
-      [this](ExecutionId id, RunOutcome outcome) { m_outcomes.emplace(id, std::move(outcome)); });
+  runner::SupervisedRunner broken(m_io, binary);
+  broken.set_on_exit([this](ExecutionId id, runner::RunOutcome outcome) {
+    m_outcomes.emplace(id, std::move(outcome));
+  });
   ASSERT_TRUE(broken.start(spec(1, "true")));
   ASSERT_TRUE(wait_for_outcomes(1));
   EXPECT_EQ(outcome(1).state, ExecutionState::crashed);
@@ -317,7 +319,7 @@ TEST_F(SupervisedRunnerTest, ABinaryThatCannotExecIsACrashWithTheReason) {
 }
 
 TEST_F(SupervisedRunnerTest, StartErrors) {
-  SupervisedRunner broken(m_io, "/nonexistent/vhtask-supervise");
+  runner::SupervisedRunner broken(m_io, "/nonexistent/vhtask-supervise");
   const auto failed = broken.start(spec(1, "true"));
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, Error::Code::spawn);

@@ -25,7 +25,7 @@ std::string read(const std::filesystem::path& path) {
 }
 
 TEST(Squeue, ParsesElementsByArrayJobAndIndex) {
-  const auto jobs = parse_squeue(
+  const auto jobs = slurm::parse_squeue(
       "72|1|PENDING|JobArrayTaskLimit|0|\n"
       "72|0|FAILED|NonZeroExitCode|768|\n"
       "75|N/A|RUNNING|None|0|\n"
@@ -40,37 +40,37 @@ TEST(Squeue, ParsesElementsByArrayJobAndIndex) {
 TEST(Squeue, EndedStates) {
   for (const char* state : {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED",
                             "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"}) {
-    EXPECT_TRUE(slurm_state_ended(state)) << state;
+    EXPECT_TRUE(slurm::slurm_state_ended(state)) << state;
   }
   for (const char* state : {"PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "SUSPENDED"}) {
-    EXPECT_FALSE(slurm_state_ended(state)) << state;
+    EXPECT_FALSE(slurm::slurm_state_ended(state)) << state;
   }
 }
 
 TEST(RunTool, CapturesOutputAndStatusAndTimesOut) {
-  const auto ok = run_tool({"sh", "-c", "echo out; echo err >&2; exit 3"});
+  const auto ok = slurm::run_tool({"sh", "-c", "echo out; echo err >&2; exit 3"});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->out, "out\n");
   EXPECT_EQ(ok->err, "err\n");
   EXPECT_EQ(ok->exit_status, 3);
-  EXPECT_FALSE(run_tool({"sleep", "5"}, std::chrono::milliseconds(100)));
-  EXPECT_FALSE(run_tool({"/nonexistent/tool"}));
+  EXPECT_FALSE(slurm::run_tool({"sleep", "5"}, std::chrono::milliseconds(100)));
+  EXPECT_FALSE(slurm::run_tool({"/nonexistent/tool"}));
 }
 
 TEST(ExecutorOptions, RoundTripAndErrors) {
-  SlurmOptions options;
+  runner::SlurmOptions options;
   options.partition = "gpu";
   options.sbatch_args = {"--mem=4G", "--gres=gpu:1"};
   options.pack = 20;
-  const auto back = slurm_options_from_json(to_json(options));
+  const auto back = runner::slurm_options_from_json(to_json(options));
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, options);
-  EXPECT_EQ(*slurm_options_from_json("{}"), SlurmOptions{});
-  EXPECT_FALSE(slurm_options_from_json("{\"pack\": 0}"));
-  EXPECT_FALSE(slurm_options_from_json("{\"sbatch_args\": [1]}"));
-  EXPECT_FALSE(slurm_options_from_json("[]"));
-  EXPECT_EQ(*parse_executor("slurm", "f"), ExecutorKind::slurm);
-  const auto bad = parse_executor("kubernetes", "params.executor");
+  EXPECT_EQ(*runner::slurm_options_from_json("{}"), runner::SlurmOptions{});
+  EXPECT_FALSE(runner::slurm_options_from_json("{\"pack\": 0}"));
+  EXPECT_FALSE(runner::slurm_options_from_json("{\"sbatch_args\": [1]}"));
+  EXPECT_FALSE(runner::slurm_options_from_json("[]"));
+  EXPECT_EQ(*runner::parse_executor("slurm", "f"), runner::ExecutorKind::slurm);
+  const auto bad = runner::parse_executor("kubernetes", "params.executor");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("params.executor"), std::string::npos);
 }
@@ -78,21 +78,21 @@ TEST(ExecutorOptions, RoundTripAndErrors) {
 TEST(SlurmFiles, JobRecordRoundTripsAndArrayScriptListsElements) {
   test::TempDir dir;
   const std::string exec_dir = dir.path().string();
-  EXPECT_FALSE(read_slurm_json(exec_dir));
-  ASSERT_TRUE(write_slurm_json(exec_dir, SlurmJobRecord{"vhtask-1-ab", "", 3, 7}));
-  auto record = read_slurm_json(exec_dir);
+  EXPECT_FALSE(slurm::read_slurm_json(exec_dir));
+  ASSERT_TRUE(slurm::write_slurm_json(exec_dir, slurm::SlurmJobRecord{"vhtask-1-ab", "", 3, 7}));
+  auto record = slurm::read_slurm_json(exec_dir);
   ASSERT_TRUE(record);
   EXPECT_EQ(record->name, "vhtask-1-ab");
   EXPECT_EQ(record->job, "");
   EXPECT_EQ(record->element, 3u);
   EXPECT_EQ(record->task, 7);
-  ASSERT_TRUE(write_slurm_json(exec_dir, SlurmJobRecord{"vhtask-1-ab", "42", 3, 7}));
-  EXPECT_EQ(read_slurm_json(exec_dir)->job, "42");
-  EXPECT_EQ(read_array_job(exec_dir, "vhtask-1-ab"), "");
-  ASSERT_TRUE(write_array_job(exec_dir, "vhtask-1-ab", "42"));
-  EXPECT_EQ(read_array_job(exec_dir, "vhtask-1-ab"), "42");
+  ASSERT_TRUE(slurm::write_slurm_json(exec_dir, slurm::SlurmJobRecord{"vhtask-1-ab", "42", 3, 7}));
+  EXPECT_EQ(slurm::read_slurm_json(exec_dir)->job, "42");
+  EXPECT_EQ(slurm::read_array_job(exec_dir, "vhtask-1-ab"), "");
+  ASSERT_TRUE(slurm::write_array_job(exec_dir, "vhtask-1-ab", "42"));
+  EXPECT_EQ(slurm::read_array_job(exec_dir, "vhtask-1-ab"), "42");
   const auto script =
-      write_array_script(exec_dir + "/work", "vhtask-1-ab", "/x/executions", {{1, 2}, {3}});
+      slurm::write_array_script(exec_dir + "/work", "vhtask-1-ab", "/x/executions", {{1, 2}, {3}});
   ASSERT_TRUE(script);
   EXPECT_EQ(read(dir.path() / "work/vhtask-1-ab.ids"), "1 2\n3\n");
   EXPECT_NE(read(dir.path() / "work/vhtask-1-ab.sh").find("execs=/x/executions\n"),

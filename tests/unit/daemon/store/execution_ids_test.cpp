@@ -22,11 +22,11 @@ protected:
 };
 
 TEST_F(ExecutionIdsTest, AMissingDirectoryHoldsNoIds) {
-  const auto scan = scan_execution_dirs(executions(), 0);
+  const auto scan = store::scan_execution_dirs(executions(), 0);
   ASSERT_TRUE(scan) << scan.error().message;
   EXPECT_EQ(scan->highest, 0);
   EXPECT_EQ(scan->unknown, 0);
-  const auto warning = reserve_execution_dirs(store(), executions());
+  const auto warning = store::reserve_execution_dirs(store(), executions());
   ASSERT_TRUE(warning);
   EXPECT_FALSE(*warning);
 }
@@ -36,7 +36,7 @@ TEST_F(ExecutionIdsTest, OnlyIdNamesCountAndThoseAboveTheKnownOnesAreUnknown) {
     make(name);
   }
   m_dir.write("executions/20", "a file blocks the id too");
-  const auto scan = scan_execution_dirs(executions(), 2);
+  const auto scan = store::scan_execution_dirs(executions(), 2);
   ASSERT_TRUE(scan) << scan.error().message;
   EXPECT_EQ(scan->highest, 20);
   EXPECT_EQ(scan->unknown, 2);  // 12 and 20
@@ -47,7 +47,7 @@ TEST_F(ExecutionIdsTest, NewIdsStartAboveTheHighestDirectoryAndTheUserIsWarned) 
   for (const char* name : {"1", "2", "3"}) {
     make(name);
   }
-  const auto warning = reserve_execution_dirs(store(), executions());
+  const auto warning = store::reserve_execution_dirs(store(), executions());
   ASSERT_TRUE(warning) << warning.error().message;
   ASSERT_TRUE(*warning);
   EXPECT_NE((*warning)->find(executions() + " holds 3 execution directories (ids 1 to 3)"),
@@ -78,18 +78,18 @@ TEST_F(ExecutionIdsTest, DirectoriesTheDatabaseKnowsAreNoWarning) {
   ASSERT_TRUE(store().insert_execution_started(sample_start(task->id, 1)));
   make("1");
   make("2");
-  const auto warning = reserve_execution_dirs(store(), executions());
+  const auto warning = store::reserve_execution_dirs(store(), executions());
   ASSERT_TRUE(warning);
   EXPECT_FALSE(*warning);
 }
 
 TEST_F(ExecutionIdsTest, AnExecutionDirectoryIsCreatedExclusivelyAndPrivate) {
   const mode_t old_mask = ::umask(0);
-  LaunchSpec spec;
+  runner::LaunchSpec spec;
   spec.id = 1;
   spec.command = "true";
   const std::string dir = executions() + "/nested/1";
-  const auto created = prepare_execution_dir(dir, spec);
+  const auto created = runner::prepare_execution_dir(dir, spec);
   ::umask(old_mask);
   ASSERT_TRUE(created) << created.error().message;
   for (const std::string& path : {executions(), executions() + "/nested", dir, dir + "/outputs",
@@ -98,12 +98,12 @@ TEST_F(ExecutionIdsTest, AnExecutionDirectoryIsCreatedExclusivelyAndPrivate) {
     ASSERT_EQ(::stat(path.c_str(), &st), 0) << path;
     EXPECT_EQ(st.st_mode & 0777, S_ISDIR(st.st_mode) ? 0700u : 0600u) << path;
   }
-  const auto again = prepare_execution_dir(dir, spec);
+  const auto again = runner::prepare_execution_dir(dir, spec);
   ASSERT_FALSE(again);
   EXPECT_NE(again.error().message.find("cannot create " + dir + ": File exists"), std::string::npos)
       << again.error().message;
   spec.reuse_dir = true;
-  EXPECT_TRUE(prepare_execution_dir(dir, spec));
+  EXPECT_TRUE(runner::prepare_execution_dir(dir, spec));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ TEST(StateDir, CreatesAMissingDirectory0700WhateverTheUmask) {
   test::TempDir dir;
   const std::string path = (dir.path() / "a" / "b").string();
   const mode_t old_mask = ::umask(0);
-  const auto made = ensure_private_dir(path);
+  const auto made = store::ensure_private_dir(path);
   ::umask(old_mask);
   ASSERT_TRUE(made) << made.error().message;
   struct stat st {};
@@ -31,7 +31,7 @@ TEST(StateDir, ASymlinkOfYourOwnToAPrivateDirectoryIsAccepted) {
   fs::create_directory(dir.path() / "real");
   fs::permissions(dir.path() / "real", fs::perms::owner_all);
   fs::create_directory_symlink(dir.path() / "real", dir.path() / "link");
-  const auto checked = ensure_private_dir((dir.path() / "link").string());
+  const auto checked = store::ensure_private_dir((dir.path() / "link").string());
   EXPECT_TRUE(checked) << checked.error().message;
 }
 
@@ -41,7 +41,7 @@ TEST(StateDir, ASymlinkToADirectoryWritableByOthersIsRefused) {
   ASSERT_EQ(::chmod((dir.path() / "real").c_str(), 0777), 0);
   const std::string link = (dir.path() / "link").string();
   fs::create_directory_symlink(dir.path() / "real", link);
-  const auto checked = ensure_private_dir(link);
+  const auto checked = store::ensure_private_dir(link);
   ASSERT_FALSE(checked);
   EXPECT_NE(checked.error().message.find(link + " is writable by others"), std::string::npos)
       << checked.error().message;
@@ -56,7 +56,7 @@ TEST(StateDir, ASymlinkOwnedByAnotherUserIsRefusedBeforeAnythingIsCreated) {
   // Dangling: following it would create the directory where the link's owner chose.
   fs::create_directory_symlink(dir.path() / "elsewhere", link);
   ASSERT_EQ(::lchown(link.c_str(), 65534, 65534), 0);
-  const auto checked = ensure_private_dir(link);
+  const auto checked = store::ensure_private_dir(link);
   ASSERT_FALSE(checked);
   EXPECT_NE(checked.error().message.find(link + " is a symbolic link owned by uid 65534"),
             std::string::npos)

@@ -73,9 +73,9 @@ std::vector<Rows> run_script(sqlite3* db, const std::string& script) {
 
 class StoreExamplesTest : public StoreTest {
 protected:
-  static std::vector<MetadataLine> events(const std::vector<std::string>& lines) {
-    std::vector<MetadataLine> out;
-    MetadataScanner scanner;
+  static std::vector<store::MetadataLine> events(const std::vector<std::string>& lines) {
+    std::vector<store::MetadataLine> out;
+    follow::MetadataScanner scanner;
     for (const auto& line : lines) {
       scanner.feed(line + "\n", out);
     }

@@ -23,8 +23,8 @@ inline Timestamp at(double seconds = 0) {
   return Timestamp(base + round<milliseconds>(duration<double>(seconds)));
 }
 
-inline NewTask sample_task(std::int64_t count) {
-  NewTask task;
+inline store::NewTask sample_task(std::int64_t count) {
+  store::NewTask task;
   task.step = "train";
   task.name = "sweep";
   task.valohai_yaml = "- step:\n    name: train\n    command: python train.py {parameters}\n";
@@ -40,8 +40,8 @@ inline NewTask sample_task(std::int64_t count) {
   return task;
 }
 
-inline ExecutionStart sample_start(TaskId task, ExecutionIndex idx, double seconds = 0) {
-  ExecutionStart start;
+inline store::ExecutionStart sample_start(TaskId task, ExecutionIndex idx, double seconds = 0) {
+  store::ExecutionStart start;
   start.task_id = task;
   start.idx = idx;
   start.parameters_json = R"({"learning_rate":0.1})";
@@ -53,8 +53,8 @@ inline ExecutionStart sample_start(TaskId task, ExecutionIndex idx, double secon
   return start;
 }
 
-inline ExecutionOutcome exited(int code, double seconds = 1) {
-  ExecutionOutcome outcome;
+inline store::ExecutionOutcome exited(int code, double seconds = 1) {
+  store::ExecutionOutcome outcome;
   outcome.state = code == 0 ? ExecutionState::complete : ExecutionState::error;
   outcome.exit_code = code;
   outcome.finished_at = at(seconds);
@@ -106,13 +106,13 @@ protected:
   // Closes the store (if open) and opens the same file again.
   void reopen() {
     m_store.reset();
-    auto store = Store::open(db_path());
+    auto store = store::Store::open(db_path());
     ASSERT_TRUE(store) << store.error().message;
-    m_store = std::make_unique<Store>(std::move(*store));
+    m_store = std::make_unique<store::Store>(std::move(*store));
   }
 
   std::string db_path() const { return (m_dir.path() / "vhtask.db").string(); }
-  Store& store() { return *m_store; }
+  store::Store& store() { return *m_store; }
 
   // A task with `count` indices whose first `started` indices have started.
   TaskId task_with_started(std::int64_t count, std::int64_t started) {
@@ -126,7 +126,7 @@ protected:
   }
 
   vhtask::test::TempDir m_dir;
-  std::unique_ptr<Store> m_store;
+  std::unique_ptr<store::Store> m_store;
 };
 
 }  // namespace vhtask::daemon::test

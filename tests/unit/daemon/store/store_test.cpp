@@ -13,11 +13,11 @@ namespace vhtask::daemon::test {
 namespace {
 
 TEST_F(StoreTest, MigratesANewFileToTheLatestSchema) {
-  EXPECT_EQ(store().schema_version(), latest_schema_version());
-  EXPECT_GE(latest_schema_version(), 1);
+  EXPECT_EQ(store().schema_version(), store::latest_schema_version());
+  EXPECT_GE(store::latest_schema_version(), 1);
   EXPECT_TRUE(store().integrity_check());
   RawDb raw(db_path());
-  EXPECT_EQ(raw.text("PRAGMA user_version"), std::to_string(latest_schema_version()));
+  EXPECT_EQ(raw.text("PRAGMA user_version"), std::to_string(store::latest_schema_version()));
   EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.text("SELECT count(*) FROM sqlite_master WHERE name IN "
                      "('tasks', 'executions', 'latest_executions')"),
@@ -28,7 +28,7 @@ TEST_F(StoreTest, ReopeningKeepsDataAndVersion) {
   const auto task = store().create_task(sample_task(3), at());
   ASSERT_TRUE(task);
   reopen();
-  EXPECT_EQ(store().schema_version(), latest_schema_version());
+  EXPECT_EQ(store().schema_version(), store::latest_schema_version());
   const auto again = store().task_by_id(task->id);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->spec.valohai_yaml, sample_task(3).valohai_yaml);
@@ -40,7 +40,7 @@ TEST_F(StoreTest, TheDatabaseAndItsWalAre0600WhateverTheUmask) {
   m_store.reset();
   const std::string path = (m_dir.path() / "fresh.db").string();
   const mode_t old_mask = ::umask(0);
-  auto fresh = Store::open(path);
+  auto fresh = store::Store::open(path);
   ::umask(old_mask);
   ASSERT_TRUE(fresh) << fresh.error().message;
   ASSERT_TRUE(fresh->create_task(sample_task(1), at()));  // the -wal and -shm exist now
@@ -54,12 +54,12 @@ TEST_F(StoreTest, TheDatabaseAndItsWalAre0600WhateverTheUmask) {
 TEST_F(StoreTest, RefusesADatabaseNewerThanTheBinary) {
   m_store.reset();
   RawDb(db_path()).exec("PRAGMA user_version = 99");
-  const auto store = Store::open(db_path());
+  const auto store = store::Store::open(db_path());
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, Error::Code::db);
   EXPECT_NE(store.error().message.find("schema version 99"), std::string::npos)
       << store.error().message;
-  EXPECT_NE(store.error().message.find("version " + std::to_string(latest_schema_version())),
+  EXPECT_NE(store.error().message.find("version " + std::to_string(store::latest_schema_version())),
             std::string::npos)
       << store.error().message;
   EXPECT_EQ(RawDb(db_path()).text("PRAGMA user_version"), "99");
@@ -67,7 +67,7 @@ TEST_F(StoreTest, RefusesADatabaseNewerThanTheBinary) {
 
 TEST_F(StoreTest, RefusesAFileThatIsNotADatabase) {
   const auto path = m_dir.write("junk.db", std::string(4096, 'x'));
-  const auto store = Store::open(path);
+  const auto store = store::Store::open(path);
   ASSERT_FALSE(store);
   EXPECT_NE(store.error().message.find(path), std::string::npos) << store.error().message;
 }
@@ -114,7 +114,7 @@ TEST_F(StoreTest, CountsUseTheNewestAttemptAndDeriveTheQueue) {
   ASSERT_EQ(rows->size(), 4u);
   ASSERT_TRUE(store().finish_execution((*rows)[0].id, exited(0)));
   ASSERT_TRUE(store().finish_execution((*rows)[1].id, exited(2)));
-  ExecutionOutcome killed;
+  store::ExecutionOutcome killed;
   killed.state = ExecutionState::error;
   killed.signal = 9;
   killed.finished_at = at(2);
@@ -182,17 +182,17 @@ TEST_F(StoreTest, RerunsAreNewRowsWithTheNextAttempt) {
 TEST_F(StoreTest, FinishingRequiresALiveExecutionAndAValidOutcome) {
   const auto task = task_with_started(2, 1);
   const auto id = store().executions_of_task(task)->front().id;
-  ExecutionOutcome both = exited(1);
+  store::ExecutionOutcome both = exited(1);
   both.signal = 15;
   EXPECT_FALSE(store().finish_execution(id, both));
-  ExecutionOutcome not_an_outcome = exited(0);
+  store::ExecutionOutcome not_an_outcome = exited(0);
   not_an_outcome.state = ExecutionState::queued;
   EXPECT_FALSE(store().finish_execution(id, not_an_outcome));
 
   ASSERT_TRUE(store().mark_execution_stopping(id, "stopped by the user"));
   ASSERT_EQ(store().live_executions()->size(), 1u);
   EXPECT_EQ(store().live_executions()->front().state, ExecutionState::stopping);
-  ExecutionOutcome stopped;
+  store::ExecutionOutcome stopped;
   stopped.state = ExecutionState::stopped;
   stopped.signal = 15;
   stopped.reason = "stopped by the user";

@@ -18,13 +18,13 @@ protected:
 
 TEST_F(TransactionTest, RollsBackUnlessCommitted) {
   {
-    auto transaction = Transaction::begin(m_raw.get());
+    auto transaction = store::Transaction::begin(m_raw.get());
     ASSERT_TRUE(transaction);
     m_raw.exec("INSERT INTO t VALUES (1)");
   }
   EXPECT_EQ(m_raw.text("SELECT count(*) FROM t"), "0");
   {
-    auto transaction = Transaction::begin(m_raw.get());
+    auto transaction = store::Transaction::begin(m_raw.get());
     ASSERT_TRUE(transaction);
     m_raw.exec("INSERT INTO t VALUES (2)");
     ASSERT_TRUE(transaction->commit());
@@ -35,9 +35,9 @@ TEST_F(TransactionTest, RollsBackUnlessCommitted) {
 
 TEST_F(TransactionTest, AnEarlyErrorReturnUndoesEarlierWrites) {
   const auto change = [&]() -> Result<void> {
-    auto transaction = VHTASK_TRY(Transaction::begin(m_raw.get()));
-    VHTASK_TRY(exec_sql(m_raw.get(), "INSERT INTO t VALUES (3)"));
-    VHTASK_TRY(exec_sql(m_raw.get(), "INSERT INTO t VALUES (NULL)"));  // NOT NULL fails
+    auto transaction = VHTASK_TRY(store::Transaction::begin(m_raw.get()));
+    VHTASK_TRY(store::exec_sql(m_raw.get(), "INSERT INTO t VALUES (3)"));
+    VHTASK_TRY(store::exec_sql(m_raw.get(), "INSERT INTO t VALUES (NULL)"));  // NOT NULL fails
     return transaction.commit();
   };
   const auto result = change();
@@ -47,15 +47,15 @@ TEST_F(TransactionTest, AnEarlyErrorReturnUndoesEarlierWrites) {
 }
 
 TEST_F(TransactionTest, DoesNotNest) {
-  auto outer = Transaction::begin(m_raw.get());
+  auto outer = store::Transaction::begin(m_raw.get());
   ASSERT_TRUE(outer);
-  EXPECT_FALSE(Transaction::begin(m_raw.get()));
+  EXPECT_FALSE(store::Transaction::begin(m_raw.get()));
 }
 
 TEST(StatementTest, BindsAndReadsEveryType) {
   vhtask::test::TempDir dir;
   RawDb raw((dir.path() / "s.db").string());
-  auto stmt = Statement::prepare(raw.get(), "SELECT ?, ?, ?, ?, ?");
+  auto stmt = store::Statement::prepare(raw.get(), "SELECT ?, ?, ?, ?, ?");
   ASSERT_TRUE(stmt);
   const std::optional<std::string> none;
   ASSERT_TRUE(stmt->bind_all(std::int64_t{1} << 40, std::string("text"), "literal", none,
@@ -69,7 +69,7 @@ TEST(StatementTest, BindsAndReadsEveryType) {
   EXPECT_EQ(stmt->column_optional_int64(4), 7);
   EXPECT_FALSE(stmt->step().value());
 
-  EXPECT_FALSE(Statement::prepare(raw.get(), "SELEC nonsense"));
+  EXPECT_FALSE(store::Statement::prepare(raw.get(), "SELEC nonsense"));
   EXPECT_FALSE(stmt->bind(9, 1));
 }
 
