@@ -1,5 +1,7 @@
 #include "tests/support/start_params.h"
 
+#include <algorithm>
+
 namespace vhtask::test {
 
 std::string yaml_quote(const std::string& text) {
@@ -13,11 +15,31 @@ std::string yaml_quote(const std::string& text) {
   return out + "'";
 }
 
+namespace {
+
+// `command` as the step's `command:` value: one single-quoted line, or a literal block (`|`)
+// when it has several lines.
+std::string command_yaml(const std::string& command) {
+  if (command.find('\n') == std::string::npos) {
+    return " " + yaml_quote(command) + "\n";
+  }
+  std::string block = " |\n";
+  std::size_t begin = 0;
+  while (begin < command.size()) {
+    const auto end = std::min(command.find('\n', begin), command.size());
+    block += "      " + command.substr(begin, end - begin) + "\n";
+    begin = end + 1;
+  }
+  return block;
+}
+
+}  // namespace
+
 boost::json::object grid_task(int count, const std::string& command,
                               const std::string& extra_parameters) {
-  const std::string yaml = "- step:\n    name: s\n    image: busybox\n    command: " +
-                           yaml_quote(command) +
-                           "\n    parameters:\n      - name: i\n        type: integer\n" +
+  const std::string yaml = "- step:\n    name: s\n    image: busybox\n    command:" +
+                           command_yaml(command) +
+                           "    parameters:\n      - name: i\n        type: integer\n" +
                            extra_parameters;
   const std::string grid =
       "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
