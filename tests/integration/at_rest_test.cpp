@@ -5,6 +5,7 @@
 // results; each test prints one `[at-rest] ...` line with what it measured.
 
 #include "tests/support/daemon_harness.h"
+#include "tests/support/start_params.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/wait_until.h"
@@ -25,28 +26,12 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// `start` params for `count` executions of `command` (a literal block: any text without `{`,
-// the placeholders), with i = 0..count-1 that the command does not use.
+// `start` params for `count` executions of `command` (any text without `{`, the placeholders),
+// with i = 0..count-1 that the command does not use, and a secret in the environment.
 json::object executions_of(const std::string& command, int count) {
-  std::string block;
-  std::size_t begin = 0;
-  while (begin < command.size()) {
-    const auto end = std::min(command.find('\n', begin), command.size());
-    block += "      " + command.substr(begin, end - begin) + "\n";
-    begin = end + 1;
-  }
-  const std::string yaml = "- step:\n    name: s\n    image: busybox\n    command: |\n" + block +
-                           "    parameters:\n      - name: i\n        type: integer\n";
-  const std::string grid =
-      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
-      std::to_string(count - 1) + ", step: 1}\n";
-  return {{"config_text", yaml},
-          {"config_file", "valohai.yaml"},
-          {"step", "s"},
-          {"grid_text", grid},
-          {"grid_file", "grid.yaml"},
-          {"cwd", "/tmp"},
-          {"env", json::object{{"PATH", "/usr/bin:/bin"}, {"SECRET_TOKEN", "hunter2"}}}};
+  auto params = grid_task(count, command);
+  params["env"] = json::object{{"PATH", "/usr/bin:/bin"}, {"SECRET_TOKEN", "hunter2"}};
+  return params;
 }
 
 json::object result_of(const std::optional<json::object>& response) {

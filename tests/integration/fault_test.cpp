@@ -5,6 +5,7 @@
 // waits on conditions with deadlines, never on sleeps. docs/reliability.md lists the results.
 
 #include "tests/support/daemon_harness.h"
+#include "tests/support/start_params.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/wait_until.h"
@@ -36,34 +37,6 @@ long long ms_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
 }
 
-// YAML single-quoted scalar: only ' needs escaping (as '').
-std::string yaml_quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  return out + "'";
-}
-
-// `start` params for one execution of `command` (which must not contain `{`: placeholders).
-json::object one_execution(const std::string& command) {
-  const std::string yaml =
-      "- step:\n    name: s\n    image: busybox\n    command: " + yaml_quote(command) +
-      "\n    parameters:\n      - name: i\n        type: integer\n";
-  const std::string grid =
-      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 0, step: 1}\n";
-  return {{"config_text", yaml},
-          {"config_file", "valohai.yaml"},
-          {"step", "s"},
-          {"grid_text", grid},
-          {"grid_file", "grid.yaml"},
-          {"cwd", "/tmp"},
-          {"env", json::object{{"PATH", "/usr/bin:/bin"}}}};
-}
-
 json::object result_of(const std::optional<json::object>& response) {
   EXPECT_TRUE(response.has_value()) << "no response";
   if (!response) {
@@ -75,7 +48,7 @@ json::object result_of(const std::optional<json::object>& response) {
 
 // Starts one execution of `command`; returns {task, execution id}.
 std::pair<std::int64_t, std::int64_t> start_one(RpcClient& rpc, const std::string& command) {
-  const auto started = result_of(rpc.call("start", one_execution(command)));
+  const auto started = result_of(rpc.call("start", grid_task(1, command)));
   if (!started.contains("task")) {
     return {0, 0};
   }

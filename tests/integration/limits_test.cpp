@@ -4,6 +4,7 @@
 // temp dirs and waits on conditions with deadlines. docs/reliability.md lists the results.
 
 #include "tests/support/daemon_harness.h"
+#include "tests/support/start_params.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/wait_until.h"
@@ -80,32 +81,6 @@ int connect_raw(const std::string& path) {
     return -1;
   }
   return fd;
-}
-
-// YAML single-quoted scalar: only ' needs escaping (as '').
-std::string yaml_quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  return out + "'";
-}
-
-// `start` params for one execution of `command` (which must not contain `{`: placeholders).
-json::object one_execution(const std::string& command) {
-  const std::string yaml =
-      "- step:\n    name: s\n    image: busybox\n    command: " + yaml_quote(command) +
-      "\n    parameters:\n      - name: i\n        type: integer\n";
-  const std::string grid =
-      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: 0, step: 1}\n";
-  return {{"config_text", yaml},
-          {"step", "s"},
-          {"grid_text", grid},
-          {"cwd", "/tmp"},
-          {"env", json::object{{"PATH", "/usr/bin:/bin"}}}};
 }
 
 json::object result_of(const std::optional<json::object>& response) {
@@ -207,7 +182,7 @@ TEST(Limits, StalledLogFollowerOnA500MBLogKeepsTheDaemonUnder64MiB) {
   auto rpc = daemon.connect();
   const auto t_start = Clock::now();
   const auto started = result_of(
-      rpc->call("start", one_execution("yes 0123456789abcdefghijklmnopqrstuvwxy | head -c " +
+      rpc->call("start", grid_task(1, "yes 0123456789abcdefghijklmnopqrstuvwxy | head -c " +
                                        std::to_string(k_size) + "; exec sleep 120")));
   ASSERT_TRUE(started.contains("task"));
   const auto task = started.at("task").as_int64();
@@ -271,7 +246,12 @@ TEST(Limits, StalledLogFollowerOnA500MBLogKeepsTheDaemonUnder64MiB) {
             << peak_rss / 1024 << " MiB while stalled (VmHWM " << hwm / 1024
             << " MiB); version answered within " << slowest_version_ms
             << " ms meanwhile; then the first " << received << " bytes arrived intact" << std::endl;
+  // What the stalled reader costs: the growth while it stalls, in every build. A sanitizer
+  // build's daemon starts near 150 MiB (shadow memory), so the whole bound is for the others.
+  EXPECT_LT(hwm - rss_before, 16 * 1024);
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(hwm, 64 * 1024);
+#endif
   EXPECT_GE(received, k_checked);
   EXPECT_TRUE(intact);
   result_of(rpc->call("stop", {{"task", task}}));

@@ -270,19 +270,16 @@ TEST_F(ProjectRun, PythonOutputAndMetadataAreVisibleWhileItRuns) {
 TEST_F(ProjectRun, ATaskStopConditionMetIsASuccessAndAStopByRequestIsNot) {
   write("py/valohai.yaml", k_loop_yaml);
   write("py/loop.py", k_loop_py);
-  const auto t0 = std::chrono::steady_clock::now();
   const auto met =
       vhtask({"start", "--task", "until-step-3", "-f", path("py/valohai.yaml"), "--wait"}, "/");
-  const auto elapsed = std::chrono::steady_clock::now() - t0;
   EXPECT_EQ(met.exit_code, 0) << met.out << met.err;
   EXPECT_NE(met.out.find("Task 1 stopped, condition met: "), std::string::npos) << met.out;
-  EXPECT_LT(elapsed, 2800ms);  // before the script's own end at 3 s
   const auto status = vhtask_json({"status", "1"}, "/").at("task");
   EXPECT_EQ(status.at("state"), "stopped");
   EXPECT_EQ(status.at("condition_met"), true);
   const auto step = vhtask_json({"show", "1"}, "/").at("metadata").at("step").as_int64();
   EXPECT_GE(step, 3);
-  EXPECT_LT(step, 14);
+  EXPECT_LT(step, 14);  // stopped before the script's own end (its last step is 14)
   EXPECT_EQ(vhtask({"wait", "1"}, "/").exit_code, 0);
   const auto text = vhtask({"status", "1"}, "/");
   EXPECT_NE(text.out.find(": stopped, condition met  "), std::string::npos) << text.out;

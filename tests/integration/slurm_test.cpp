@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace vhtask::test {
@@ -224,8 +225,11 @@ TEST_F(Slurm, TwoHundredExecutionsUnderALimitOfEightPackedAndNot) {
                      "ELSE 'error' END"),
               "200\n");
     std::vector<std::pair<std::string, std::string>> intervals;
+    std::set<std::pair<std::string, std::int64_t>> elements;  // (array name, element) pairs
     for (const auto& id : vhtask_ids(task)) {
       const auto status = json::parse(read(exec_dir(id) + "/status.json")).as_object();
+      const auto slurm = json::parse(read(exec_dir(id) + "/slurm.json")).as_object();
+      elements.emplace(std::string(slurm.at("name").as_string()), slurm.at("element").as_int64());
       intervals.emplace_back(std::string(status.at("started_at").as_string()),
                              std::string(status.at("finished_at").as_string()));
     }
@@ -236,6 +240,10 @@ TEST_F(Slurm, TwoHundredExecutionsUnderALimitOfEightPackedAndNot) {
                      "SELECT t.created_at, min(e.started_at), max(e.finished_at), t.finished_at "
                      "FROM tasks t JOIN executions e ON e.task_id = t.id WHERE t.id = " +
                      task);
+    // Packing is what makes it faster: 25 executions share one array element (one Slurm job
+    // start), so 200 executions need 8 elements instead of 200. (How much faster is a speed
+    // claim for a benchmark, not a test on a shared machine; the times are printed below.)
+    EXPECT_EQ(elements.size(), pack == "1" ? 200u : 8u) << "pack " << pack;
     const int most = max_overlap(intervals);
     EXPECT_LE(most, 8) << "pack " << pack;
     if (pack != "1") {
@@ -245,7 +253,6 @@ TEST_F(Slurm, TwoHundredExecutionsUnderALimitOfEightPackedAndNot) {
   }
   std::cerr << "200 executions, limit 8: unpacked " << seconds["1"] << " s, --pack 25 "
             << seconds["25"] << " s\n";
-  EXPECT_GE(seconds["1"], 5 * seconds["25"]);
 }
 
 }  // namespace

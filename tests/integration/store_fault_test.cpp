@@ -5,6 +5,7 @@
 // code true. docs/reliability.md lists the measured results.
 
 #include "tests/support/daemon_harness.h"
+#include "tests/support/start_params.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/tmpfs_mount.h"
@@ -26,20 +27,6 @@ using Clock = std::chrono::steady_clock;
 
 long long ms_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
-}
-
-// `start` params: `count` executions of `command` (with {parameter-value:i} = the index).
-json::object task_of(int count, const std::string& command) {
-  const std::string yaml = "- step:\n    name: s\n    image: busybox\n    command: '" + command +
-                           "'\n    parameters:\n      - name: i\n        type: integer\n";
-  const std::string grid =
-      "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
-      std::to_string(count - 1) + ", step: 1}\n";
-  return {{"config_text", yaml},
-          {"step", "s"},
-          {"grid_text", grid},
-          {"cwd", "/tmp"},
-          {"env", json::object{{"PATH", "/usr/bin:/bin"}}}};
 }
 
 // Prints its exit code, then exits with it (index % 5).
@@ -167,7 +154,7 @@ TEST(StoreFault, StateDirFullForAMomentDuring200ExecutionsLosesNothing) {
   }
   ASSERT_TRUE(daemon.start({"--parallel", "4"})) << daemon.log();
   const auto t0 = Clock::now();
-  const std::int64_t task = start_task(daemon, task_of(200, k_command));
+  const std::int64_t task = start_task(daemon, grid_task(200, k_command));
   ASSERT_GT(task, 0);
   ASSERT_TRUE(wait_ended(daemon, task, 40)) << daemon.log();
 
@@ -220,7 +207,7 @@ TEST(StoreFault, StateDirFullForAMomentDuring200ExecutionsLosesNothing) {
 TEST(StoreFault, DatabaseLockedForTenSecondsDuring100ExecutionsLosesNothing) {
   DaemonHarness daemon;
   ASSERT_TRUE(daemon.start({"--parallel", "4"})) << daemon.log();
-  const std::int64_t task = start_task(daemon, task_of(100, k_command));
+  const std::int64_t task = start_task(daemon, grid_task(100, k_command));
   ASSERT_GT(task, 0);
   ASSERT_TRUE(wait_ended(daemon, task, 20)) << daemon.log();
 
@@ -294,7 +281,7 @@ TEST(StoreFault, FullLogDirPausesTheQueueInsteadOfFailingIt) {
   ASSERT_TRUE(daemon.start({"--parallel", "1", "--log-dir", log_dir})) << daemon.log();
   // Index 0 writes 8 MB into a 4 MiB log dir, then exits 0 (its true exit code).
   const std::int64_t task = start_task(
-      daemon, task_of(20,
+      daemon, grid_task(20,
                       "if [ {parameter-value:i} -eq 0 ]; then head -c 8000000 /dev/zero; "
                       "fi; echo code $(({parameter-value:i} % 5)); "
                       "exit $(({parameter-value:i} % 5))"));
