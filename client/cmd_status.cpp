@@ -165,7 +165,8 @@ void print_result(boost::json::object result, const StatusOptions& opts, const S
       std::cout << common::dump_json(result) << "\n";
     } else {
       std::cout << render_task_list(tasks, style);
-      if (const auto* cut = result.if_contains("truncated"); cut && cut->is_bool() && cut->get_bool()) {
+      if (const auto* cut = result.if_contains("truncated");
+          cut && cut->is_bool() && cut->get_bool()) {
         std::cout << "(Older tasks did not fit one answer; ask for fewer with --limit.)\n";
       }
     }

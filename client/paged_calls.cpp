@@ -49,18 +49,18 @@ Outcome<boost::json::object> fetch_pages(
 
 Outcome<boost::json::object> fetch_compare(Session& session, boost::json::object params) {
   boost::json::array rows;
-  auto result = VHTASK_TRY(fetch_pages(
-      session, protocol::k_compare, std::move(params), "offset", "next_offset",
-      [&](boost::json::object& page) -> Outcome<void> {
-        auto* more = page.if_contains("executions");
-        if (more == nullptr || !more->is_array()) {
-          return malformed(protocol::k_compare);
-        }
-        for (auto& row : more->as_array()) {
-          rows.push_back(std::move(row));
-        }
-        return {};
-      }));
+  auto result =
+      VHTASK_TRY(fetch_pages(session, protocol::k_compare, std::move(params), "offset",
+                             "next_offset", [&](boost::json::object& page) -> Outcome<void> {
+                               auto* more = page.if_contains("executions");
+                               if (more == nullptr || !more->is_array()) {
+                                 return malformed(protocol::k_compare);
+                               }
+                               for (auto& row : more->as_array()) {
+                                 rows.push_back(std::move(row));
+                               }
+                               return {};
+                             }));
   result["executions"] = std::move(rows);
   result.erase("offset");
   result.erase("next_offset");
@@ -70,22 +70,22 @@ Outcome<boost::json::object> fetch_compare(Session& session, boost::json::object
 Outcome<boost::json::object> fetch_show(Session& session, std::int64_t execution) {
   boost::json::object metadata;
   bool has_metadata = false;  // not without capability `metadata`
-  auto result = VHTASK_TRY(fetch_pages(
-      session, protocol::k_show, {{"execution", execution}}, "metadata_offset", "metadata_next",
-      [&](boost::json::object& page) -> Outcome<void> {
-        auto* more = page.if_contains("metadata");
-        if (more == nullptr) {
-          return {};
-        }
-        if (!more->is_object()) {
-          return malformed(protocol::k_show);
-        }
-        has_metadata = true;
-        for (auto& [key, value] : more->as_object()) {
-          metadata[key] = std::move(value);
-        }
-        return {};
-      }));
+  auto result = VHTASK_TRY(fetch_pages(session, protocol::k_show, {{"execution", execution}},
+                                       "metadata_offset", "metadata_next",
+                                       [&](boost::json::object& page) -> Outcome<void> {
+                                         auto* more = page.if_contains("metadata");
+                                         if (more == nullptr) {
+                                           return {};
+                                         }
+                                         if (!more->is_object()) {
+                                           return malformed(protocol::k_show);
+                                         }
+                                         has_metadata = true;
+                                         for (auto& [key, value] : more->as_object()) {
+                                           metadata[key] = std::move(value);
+                                         }
+                                         return {};
+                                       }));
   if (has_metadata) {
     result["metadata"] = std::move(metadata);
   }

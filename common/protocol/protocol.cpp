@@ -15,10 +15,10 @@ namespace {
 
 // Only what this build really serves: clients test capabilities, not versions.
 constexpr std::array<std::string_view, 19> k_capabilities = {
-    "cmd-version", "cmd-start", "cmd-status",     "cmd-show",     "cmd-logs",    "cmd-rerun",
-    "cmd-wait",    "cmd-stop",  "cmd-parallel",   "cmd-shutdown", "logs-follow", "status-watch",
-    "cmd-compare", "metadata",  "stop-condition", "logs-offset",  "byte-strings", "outputs",
-    "byte-paging"};
+    "cmd-version", "cmd-start",    "cmd-status",  "cmd-show",     "cmd-logs",
+    "cmd-rerun",   "cmd-wait",     "cmd-stop",    "cmd-parallel", "cmd-shutdown",
+    "logs-follow", "status-watch", "cmd-compare", "metadata",     "stop-condition",
+    "logs-offset", "byte-strings", "outputs",     "byte-paging"};
 
 }  // namespace
 

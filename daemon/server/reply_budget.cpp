@@ -22,7 +22,6 @@ std::size_t json_bytes(const boost::json::value& value) {
   return total;
 }
 
-
 common::json_rpc::RpcError reply_too_large(std::string_view method, std::size_t bytes,
                                            std::string_view advice) {
   return {common::protocol::k_message_too_large,

@@ -183,7 +183,7 @@ TEST(Limits, StalledLogFollowerOnA500MBLogKeepsTheDaemonUnder64MiB) {
   const auto t_start = Clock::now();
   const auto started = result_of(
       rpc->call("start", grid_task(1, "yes 0123456789abcdefghijklmnopqrstuvwxy | head -c " +
-                                       std::to_string(k_size) + "; exec sleep 120")));
+                                          std::to_string(k_size) + "; exec sleep 120")));
   ASSERT_TRUE(started.contains("task"));
   const auto task = started.at("task").as_int64();
   std::int64_t execution = 0;

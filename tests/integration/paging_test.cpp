@@ -1,8 +1,9 @@
 // Answers that would be over the protocol's 1 MiB message limit (issue 14, item 5): `compare` of
-// 20,000 executions (or as many bytes in fewer rows), `status` of 1,000 rows with 600-character parameters and `show` of an
-// execution with 300,000 metadata keys. The daemon pages them by bytes (capability byte-paging):
-// every raw reply stays under 1 MiB, and the real client fetches every page and prints it all.
-// One real daemon per test, on temp dirs; waits are on conditions with deadlines.
+// 20,000 executions (or as many bytes in fewer rows), `status` of 1,000 rows with 600-character
+// parameters and `show` of an execution with 300,000 metadata keys. The daemon pages them by bytes
+// (capability byte-paging): every raw reply stays under 1 MiB, and the real client fetches every
+// page and prints it all. One real daemon per test, on temp dirs; waits are on conditions with
+// deadlines.
 
 #include "tests/support/daemon_harness.h"
 #include "tests/support/start_params.h"
@@ -87,11 +88,11 @@ TEST_F(Paging, CompareOfOverAMebibyteOfRowsComesInPagesAndWhole) {
   const int k_count = rows_env != nullptr ? std::atoi(rows_env) : 600;
   ASSERT_GT(k_count, 0) << "VHTASK_PAGING_ROWS must be a positive number";
   // printf's \173 and \175 are { and }, which the command may not hold (placeholders).
-  const std::string command =
-      rows_env != nullptr ? "true"
-                          : "printf '\\173\"loss\": %d, \"note\": \"%s\"\\175\\n' "
-                            "{parameter-value:i} " +
-                                std::string(2000, 'p');
+  const std::string command = rows_env != nullptr
+                                  ? "true"
+                                  : "printf '\\173\"loss\": %d, \"note\": \"%s\"\\175\\n' "
+                                    "{parameter-value:i} " +
+                                        std::string(2000, 'p');
   const auto t0 = Clock::now();
   const auto task = run_task(grid_task(k_count, command));
   ASSERT_GT(task, 0);
@@ -137,9 +138,9 @@ TEST_F(Paging, CompareOfOverAMebibyteOfRowsComesInPagesAndWhole) {
 TEST_F(Paging, StatusOfAThousandRowsWithLongParametersComesWhole) {
   constexpr int k_count = 1'000;
   const std::string long_value(600, 'x');
-  const auto task = run_task(grid_task(k_count, "true {parameters}",
-                                     "      - name: note\n        type: string\n        default: " +
-                                         long_value + "\n"));
+  const auto task = run_task(
+      grid_task(k_count, "true {parameters}",
+                "      - name: note\n        type: string\n        default: " + long_value + "\n"));
   ASSERT_GT(task, 0);
   const auto [first, first_bytes] = raw("status", {{"task", task}});
   ASSERT_TRUE(first.contains("result")) << json::serialize(first).substr(0, 300);

@@ -282,9 +282,9 @@ TEST(StoreFault, FullLogDirPausesTheQueueInsteadOfFailingIt) {
   // Index 0 writes 8 MB into a 4 MiB log dir, then exits 0 (its true exit code).
   const std::int64_t task = start_task(
       daemon, grid_task(20,
-                      "if [ {parameter-value:i} -eq 0 ]; then head -c 8000000 /dev/zero; "
-                      "fi; echo code $(({parameter-value:i} % 5)); "
-                      "exit $(({parameter-value:i} % 5))"));
+                        "if [ {parameter-value:i} -eq 0 ]; then head -c 8000000 /dev/zero; "
+                        "fi; echo code $(({parameter-value:i} % 5)); "
+                        "exit $(({parameter-value:i} % 5))"));
   ASSERT_GT(task, 0);
   auto rpc = daemon.connect();
   std::optional<json::object> status;

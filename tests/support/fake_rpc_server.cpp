@@ -43,10 +43,9 @@ std::string without_newline(std::string line) {
 
 FakeRpcServer::FakeRpcServer(std::string socket_path, Handler handler)
     : m_socket_path(std::move(socket_path)), m_handler(std::move(handler)) {
-  m_capabilities = {"cmd-version",  "cmd-start",    "cmd-status",   "cmd-show",
-                    "cmd-logs",     "cmd-rerun",    "cmd-wait",     "cmd-stop",
-                    "cmd-parallel", "cmd-shutdown", "status-watch", "logs-follow",
-                    "cmd-compare",  "byte-paging"};
+  m_capabilities = {"cmd-version",  "cmd-start",   "cmd-status",  "cmd-show",     "cmd-logs",
+                    "cmd-rerun",    "cmd-wait",    "cmd-stop",    "cmd-parallel", "cmd-shutdown",
+                    "status-watch", "logs-follow", "cmd-compare", "byte-paging"};
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (m_socket_path.size() >= sizeof(addr.sun_path)) {

@@ -37,10 +37,9 @@ std::string command_yaml(const std::string& command) {
 
 boost::json::object grid_task(int count, const std::string& command,
                               const std::string& extra_parameters) {
-  const std::string yaml = "- step:\n    name: s\n    image: busybox\n    command:" +
-                           command_yaml(command) +
-                           "    parameters:\n      - name: i\n        type: integer\n" +
-                           extra_parameters;
+  const std::string yaml =
+      "- step:\n    name: s\n    image: busybox\n    command:" + command_yaml(command) +
+      "    parameters:\n      - name: i\n        type: integer\n" + extra_parameters;
   const std::string grid =
       "parameters:\n  - name: i\n    style: linear\n    rules: {start: 0, end: " +
       std::to_string(count - 1) + ", step: 1}\n";

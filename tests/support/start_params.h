@@ -12,9 +12,9 @@ namespace vhtask::test {
 // YAML single-quoted scalar of `text`: only ' needs escaping (as '').
 std::string yaml_quote(const std::string& text);
 
-// A step `s` (image busybox) running `command` (a literal block when it has several lines), with an integer parameter `i` and the YAML lines
-// `extra_parameters` (indented for the step's `parameters:` list), over i = 0..count-1, in /tmp
-// with PATH=/usr/bin:/bin. REQUIRES: count >= 1.
+// A step `s` (image busybox) running `command` (a literal block when it has several lines), with an
+// integer parameter `i` and the YAML lines `extra_parameters` (indented for the step's
+// `parameters:` list), over i = 0..count-1, in /tmp with PATH=/usr/bin:/bin. REQUIRES: count >= 1.
 boost::json::object grid_task(int count, const std::string& command,
                               const std::string& extra_parameters = "");
 

@@ -115,16 +115,11 @@ Result<boost::json::object> compare(store::Store& store, const CompareParams& pa
     result["executions"] = std::move(out);
     return result;
   }
-  const std::size_t fixed = json_bytes(result);
   // One page: rows from `offset` while they fit the budget (at least one).
+  ReplyBudget budget(json_bytes(result));
   boost::json::array page;
-  std::size_t bytes = fixed;
   auto next = static_cast<std::size_t>(std::min<std::int64_t>(*params.offset, out.size()));
-  for (; next < out.size(); ++next) {
-    bytes += json_bytes(out[next]) + 1;
-    if (!page.empty() && bytes > k_reply_budget) {
-      break;
-    }
+  for (; next < out.size() && budget.admit(out[next]); ++next) {
     page.push_back(std::move(out[next]));
   }
   result["offset"] = *params.offset;

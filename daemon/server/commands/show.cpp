@@ -80,21 +80,24 @@ void handle_show(CommandContext& ctx, const boost::json::object& params,
   // (protocol.md). With `metadata_offset` (capability byte-paging) the keys from there while the
   // whole reply stays within the byte budget (at least one key), and `metadata_next` where the
   // next page starts; without it every key, or -32007 when that would not fit in a message.
-  std::size_t bytes = json_bytes(result);
+  ReplyBudget budget(json_bytes(result));
   std::size_t next = static_cast<std::size_t>(metadata_offset->value_or(0));
   boost::json::object metadata;
   for (; next < latest->size(); ++next) {
     const auto& item = (*latest)[next];
     boost::system::error_code ec;
     auto value = boost::json::parse(item.value_json, ec);
-    bytes += json_bytes(boost::json::value(item.key)) + 2 + (ec ? 4 : json_bytes(value));
-    if (*metadata_offset && !metadata.empty() && bytes > k_reply_budget) {
+    // "key":value, (an unparsable value is sent as null)
+    const bool fits =
+        budget.admit(json_bytes(boost::json::value(item.key)) + 2 + (ec ? 4 : json_bytes(value)));
+    if (*metadata_offset && !fits) {
       break;
     }
     metadata[item.key] = ec ? boost::json::value(nullptr) : std::move(value);
   }
-  if (!*metadata_offset && bytes > k_unpaged_limit) {
-    reply->rpc_error(reply_too_large("show", bytes, "read the metadata with `sqlite3` instead"));
+  if (!*metadata_offset && budget.used() > k_unpaged_limit) {
+    reply->rpc_error(
+        reply_too_large("show", budget.used(), "read the metadata with `sqlite3` instead"));
     return;
   }
   result["metadata"] = std::move(metadata);

@@ -30,13 +30,12 @@ constexpr std::int64_t k_max_rows = 1000;
 Result<boost::json::object> task_list(store::Store& store, std::int64_t limit) {
   auto tasks = VHTASK_TRY(store.list_tasks());
   boost::json::array out;
-  std::size_t bytes = 0;
+  ReplyBudget budget;
   bool truncated = false;
   for (auto it = tasks.rbegin();
        it != tasks.rend() && static_cast<std::int64_t>(out.size()) < limit; ++it) {
     boost::json::value view = VHTASK_TRY(task_view(store, *it));
-    bytes += json_bytes(view) + 1;
-    if (!out.empty() && bytes > k_reply_budget) {
+    if (!budget.admit(view)) {
       truncated = true;
       break;
     }
@@ -66,11 +65,10 @@ Result<boost::json::object> one_task(store::Store& store, const StatusQuery& q) 
   // Rows up to the byte budget too (daemon/server/reply_budget.h); `next_offset` says where the rest
   // of the asked range starts.
   boost::json::array rows;
-  std::size_t bytes = 0;
+  ReplyBudget budget;
   for (const auto& execution : page.rows) {
     boost::json::value row = execution_view(execution);
-    bytes += json_bytes(row) + 1;
-    if (!rows.empty() && bytes > k_reply_budget) {
+    if (!budget.admit(row)) {
       break;
     }
     rows.push_back(std::move(row));

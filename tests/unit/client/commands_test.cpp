@@ -211,11 +211,10 @@ TEST_F(CommandsTest, ShowFetchesEveryMetadataPage) {
   const auto executions = boost::json::parse(k_executions).as_array();
   on("show", [executions](const json_rpc::Request& r) {
     const auto offset = r.params.at("metadata_offset").as_int64();
-    boost::json::object page{{"execution", executions[0]},
-                             {"attempts", {executions[0]}},
-                             {"metadata_total", 3}};
-    page["metadata"] = offset == 0 ? boost::json::object{{"a", 1}, {"b", 2}}
-                                   : boost::json::object{{"c", 3}};
+    boost::json::object page{
+        {"execution", executions[0]}, {"attempts", {executions[0]}}, {"metadata_total", 3}};
+    page["metadata"] =
+        offset == 0 ? boost::json::object{{"a", 1}, {"b", 2}} : boost::json::object{{"c", 3}};
     page["metadata_next"] = offset == 0 ? boost::json::value(2) : nullptr;
     return std::vector<std::string>{FakeRpcServer::result(r, page)};
   });
@@ -239,8 +238,10 @@ TEST_F(CommandsTest, CompareFetchesEveryPageAndAPageThatDoesNotProgressIsAnError
   };
   on("compare", [&](const json_rpc::Request& r) {
     const auto offset = r.params.at("offset").as_int64();
-    boost::json::object page{{"task", 12}, {"parameters", {"learning_rate"}}, {"keys", {}},
-                             {"sort", ""}, {"desc", false}, {"total", 2}, {"offset", offset}};
+    boost::json::object page{{"task", 12},      {"parameters", {"learning_rate"}},
+                             {"keys", {}},      {"sort", ""},
+                             {"desc", false},   {"total", 2},
+                             {"offset", offset}};
     page["executions"] = boost::json::array{row(static_cast<std::size_t>(offset))};
     page["next_offset"] = offset == 0 ? boost::json::value(1) : nullptr;
     return std::vector<std::string>{FakeRpcServer::result(r, page)};
@@ -254,8 +255,12 @@ TEST_F(CommandsTest, CompareFetchesEveryPageAndAPageThatDoesNotProgressIsAnError
 
   // A daemon whose next page starts where the last one did would loop for ever: exit 3 instead.
   on("compare", [&](const json_rpc::Request& r) {
-    boost::json::object page{{"task", 12}, {"parameters", boost::json::array{}}, {"keys", {}},
-                             {"total", 2}, {"executions", {row(0)}}, {"next_offset", 0}};
+    boost::json::object page{{"task", 12},
+                             {"parameters", boost::json::array{}},
+                             {"keys", {}},
+                             {"total", 2},
+                             {"executions", {row(0)}},
+                             {"next_offset", 0}};
     return std::vector<std::string>{FakeRpcServer::result(r, page)};
   });
   const auto stuck = run_client({"compare", "12", "--json"});
