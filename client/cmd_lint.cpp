@@ -19,7 +19,7 @@ struct LintOptions {
 };
 
 int run_lint(const LintOptions& opts) {
-  auto loaded = common::load_config_file(opts.file);
+  auto loaded = common::valohai::load_config_file(opts.file);
   if (!loaded) {
     std::cerr << "vhtask: " << loaded.error().message << "\n";
     return k_exit_usage;

@@ -62,7 +62,7 @@ Outcome<int> run_logs(const LogsOptions& opts, const GlobalOptions& global) {
     }
     // --json: one line per chunk ({"execution", "text", "end"}), then the final result.
     return session.stream(common::protocol::k_logs, std::move(params),
-                          [&](const common::json_rpc::Notification& n) {
+                          [&](const common::protocol::Notification& n) {
                             if (n.method != "logs.output") {
                               return;
                             }

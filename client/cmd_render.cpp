@@ -24,26 +24,26 @@ int run_render(const RenderOptions& opts) {
   if (!loaded) {
     return k_exit_usage;
   }
-  const common::Step* step = find_step_or_report(loaded->config, opts.step);
+  const common::valohai::Step* step = find_step_or_report(loaded->config, opts.step);
   if (step == nullptr) {
     return k_exit_usage;
   }
-  const auto given = common::parse_parameter_args(*step, opts.params);
+  const auto given = common::valohai::parse_parameter_args(*step, opts.params);
   if (!given) {
     std::cerr << given.error().message << "\n";
     return k_exit_usage;
   }
-  const auto effective = common::effective_values(*step, *given);
+  const auto effective = common::valohai::effective_values(*step, *given);
   // Missing required parameters don't stop a render: it shows what the reference would build.
   // They do stop `start`.
-  const auto problems = common::validate_values(*step, effective, false);
+  const auto problems = common::valohai::validate_values(*step, effective, false);
   for (const auto& problem : problems) {
     std::cerr << problem << "\n";
   }
   if (!problems.empty()) {
     return k_exit_usage;
   }
-  const auto command = common::render_command(*step, *given);
+  const auto command = common::render::render_command(*step, *given);
   if (!command) {
     std::cerr << "vhtask: step '" << step->name << "': " << command.error().message << "\n";
     return k_exit_usage;

@@ -75,7 +75,7 @@ bool confirm_large_search(std::uint64_t count) {
 // million executions never sit in memory. The step is prepared once (CommandRenderer) and each
 // line is written into reused buffers; the JSON is written by hand, byte for byte what
 // dump_json() of the same objects gives ("parameters": the effective values, in name order).
-int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool json) {
+int print_dry_run(const common::valohai::Step& step, const common::search::TaskPlan& plan, bool json) {
   StreamOut out(stdout);
   if (!json) {
     out << std::to_string(plan.count()) << (plan.count() == 1 ? " execution\n" : " executions\n");
@@ -83,8 +83,8 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
     out << "{\"count\":" << std::to_string(plan.count())
         << ",\"seed\":" << std::to_string(plan.seed()) << ",\"executions\":[";
   }
-  const common::CommandRenderer renderer(step);
-  common::EffectiveValues effective;
+  const common::render::CommandRenderer renderer(step);
+  common::render::EffectiveValues effective;
   std::string command;
   std::string line;
   char index_text[24];
@@ -135,7 +135,7 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
 // `used_bytes` is set when the cwd or an environment value is not UTF-8 (a {"base64"} byte
 // string; client/start_text.h).
 boost::json::object start_params(const StartOptions& opts, const Search& search,
-                                 const common::TaskPlan& plan, bool& used_bytes) {
+                                 const common::search::TaskPlan& plan, bool& used_bytes) {
   boost::json::array fixed;
   for (const auto& p : opts.params) {
     fixed.emplace_back(p);
@@ -213,7 +213,7 @@ Outcome<void> check_texts(const StartOptions& opts, const Search& search) {
 }
 
 Outcome<int> start_on_daemon(const StartOptions& opts, const GlobalOptions& global,
-                             const Search& search, const common::TaskPlan& plan) {
+                             const Search& search, const common::search::TaskPlan& plan) {
   const Style style = Style::for_stdout(global.color);
   VHTASK_TRY(check_texts(opts, search));
   bool used_bytes = false;
@@ -270,12 +270,12 @@ int run_start(const StartOptions& opts, const GlobalOptions& global) {
   if (!search) {
     return k_exit_usage;
   }
-  const auto fixed = common::parse_parameter_args(*search->step, opts.params);
+  const auto fixed = common::valohai::parse_parameter_args(*search->step, opts.params);
   if (!fixed) {
     std::cerr << escape_controls_keep_newlines(fixed.error().message) << "\n";
     return k_exit_usage;
   }
-  const auto plan = common::TaskPlan::create(*search->step, search->spec, *fixed, opts.seed);
+  const auto plan = common::search::TaskPlan::create(*search->step, search->spec, *fixed, opts.seed);
   if (!plan) {
     std::cerr << escape_controls_keep_newlines(plan.error().message) << "\n";
     return k_exit_usage;

@@ -184,7 +184,7 @@ Outcome<int> watch_task(Session& session, const StatusOptions& opts, const Style
   params["watch"] = true;
   params["limit"] = 1;  // the rows come from the status call after the stream
   auto done = session.stream(
-      protocol::k_status, std::move(params), [&](const common::json_rpc::Notification& n) {
+      protocol::k_status, std::move(params), [&](const common::protocol::Notification& n) {
         const auto* task = object_field(n.params, "task");
         if (n.method != "status.update" || task == nullptr || !style.live || opts.json) {
           return;
@@ -206,7 +206,7 @@ Outcome<int> watch_tasks(Session& session, const StatusOptions& opts, const Styl
   auto params = request_params(opts);
   params["watch"] = true;
   auto done = session.stream(
-      protocol::k_status, std::move(params), [&](const common::json_rpc::Notification& n) {
+      protocol::k_status, std::move(params), [&](const common::protocol::Notification& n) {
         if (n.method != "status.update" || array_field(n.params, "tasks") == nullptr) {
           return;
         }

@@ -11,8 +11,8 @@
 
 namespace vhtask::client {
 
-std::optional<common::LoadedConfig> load_config_or_report(const std::string& path) {
-  auto loaded = common::load_config_file(path);
+std::optional<common::valohai::LoadedConfig> load_config_or_report(const std::string& path) {
+  auto loaded = common::valohai::load_config_file(path);
   if (!loaded) {
     std::cerr << "vhtask: " << escape_controls_keep_newlines(loaded.error().message) << "\n";
     return std::nullopt;
@@ -42,7 +42,7 @@ std::optional<ConfigWithText> load_config_text_or_report(const std::string& path
     return std::nullopt;
   }
   ConfigWithText result{buffer.str(), {}};
-  result.loaded = common::load_config(result.text, path);
+  result.loaded = common::valohai::load_config(result.text, path);
   std::cerr << escape_controls_keep_newlines(
       result.loaded.diagnostics.to_string(common::Diagnostic::Severity::warning));
   if (result.loaded.diagnostics.has_errors()) {
@@ -51,8 +51,8 @@ std::optional<ConfigWithText> load_config_text_or_report(const std::string& path
   return result;
 }
 
-const common::Step* find_step_or_report(const common::Config& config, const std::string& name) {
-  if (const common::Step* step = config.find_step(name)) {
+const common::valohai::Step* find_step_or_report(const common::valohai::Config& config, const std::string& name) {
+  if (const common::valohai::Step* step = config.find_step(name)) {
     return step;
   }
   std::string names;

@@ -10,7 +10,7 @@
 
 namespace vhtask::client {
 
-namespace json_rpc = common::json_rpc;
+namespace protocol = common::protocol;
 
 namespace {
 
@@ -29,7 +29,7 @@ std::optional<std::int64_t> id_number(const boost::json::value& id) {
 
 // True when a stream notification belongs to request `id`: it names it in params.request, or
 // names no request at all.
-bool belongs_to(const json_rpc::Notification& notification, std::int64_t id) {
+bool belongs_to(const protocol::Notification& notification, std::int64_t id) {
   const auto* request = notification.params.if_contains("request");
   if (request == nullptr) {
     return true;
@@ -69,31 +69,31 @@ ConnectAttempt connect_unix(const std::string& path) {
 Connection::Connection(UniqueFd fd, std::string socket_path)
     : m_fd(std::move(fd)), m_socket_path(std::move(socket_path)) {}
 
-Result<json_rpc::Response> Connection::call(std::string_view method, boost::json::object params) {
+Result<protocol::Response> Connection::call(std::string_view method, boost::json::object params) {
   return stream(method, std::move(params), {});
 }
 
-Result<json_rpc::Response> Connection::stream(std::string_view method, boost::json::object params,
+Result<protocol::Response> Connection::stream(std::string_view method, boost::json::object params,
                                               const NotificationHandler& on_notification) {
   const std::int64_t id = m_next_id++;
-  json_rpc::Request request{boost::json::value(id), std::string(method), std::move(params)};
-  const std::string line = json_rpc::serialize(request);
+  protocol::Request request{boost::json::value(id), std::string(method), std::move(params)};
+  const std::string line = protocol::serialize(request);
   // The daemon would discard it unread (-32007); say so before sending.
-  if (line.size() - 1 > json_rpc::k_max_message_bytes) {
+  if (line.size() - 1 > protocol::k_max_message_bytes) {
     return Error::invalid_argument(
         fmt::format("the `{}` request is {} bytes, over the protocol's limit of {} bytes", method,
-                    line.size() - 1, json_rpc::k_max_message_bytes));
+                    line.size() - 1, protocol::k_max_message_bytes));
   }
   VHTASK_TRY(send_all(line));
   for (;;) {
     auto message = VHTASK_TRY(read_message());
-    if (auto* notification = std::get_if<json_rpc::Notification>(&message)) {
+    if (auto* notification = std::get_if<protocol::Notification>(&message)) {
       if (on_notification && belongs_to(*notification, id)) {
         on_notification(*notification);
       }
       continue;
     }
-    auto& response = std::get<json_rpc::Response>(message);
+    auto& response = std::get<protocol::Response>(message);
     // A null id answers a request the daemon could not read; ours is the only one in flight.
     if (response.id.is_null() || id_number(response.id) == id) {
       return std::move(response);
@@ -116,15 +116,15 @@ Result<void> Connection::send_all(std::string_view bytes) {
   return {};
 }
 
-Result<std::variant<json_rpc::Response, json_rpc::Notification>> Connection::read_message() {
+Result<std::variant<protocol::Response, protocol::Notification>> Connection::read_message() {
   for (;;) {
     if (auto frame = m_buffer.next()) {
-      if (frame->kind == json_rpc::Frame::Kind::oversize) {
+      if (frame->kind == protocol::Frame::Kind::oversize) {
         return Error::protocol(fmt::format("vhtaskd sent a message over {} bytes; it was discarded",
-                                           json_rpc::k_max_message_bytes))
+                                           protocol::k_max_message_bytes))
             .with_cause(EMSGSIZE);
       }
-      return json_rpc::parse_server_message(frame->text);
+      return protocol::parse_server_message(frame->text);
     }
     pollfd pfd{m_fd.get(), POLLIN, 0};
     const int timeout_ms = m_timeout ? static_cast<int>(m_timeout->count()) : -1;

@@ -41,7 +41,7 @@ ConnectAttempt connect_unix(const std::string& path);
 
 class Connection {
 public:
-  using NotificationHandler = std::function<void(const common::json_rpc::Notification&)>;
+  using NotificationHandler = std::function<void(const common::protocol::Notification&)>;
 
   // REQUIRES: `fd` is a connected stream socket.
   explicit Connection(UniqueFd fd, std::string socket_path = {});
@@ -51,11 +51,11 @@ public:
   // timeout passes, Error::protocol when the daemon sends something that is not JSON-RPC or
   // a message over 1 MiB, and Error::invalid_argument (nothing sent) when the request itself
   // would be over 1 MiB. Notifications that arrive meanwhile are ignored.
-  Result<common::json_rpc::Response> call(std::string_view method, boost::json::object params);
+  Result<common::protocol::Response> call(std::string_view method, boost::json::object params);
 
   // Like call(), for a stream: every notification that names this request (params.request) or
   // names none is passed to `on_notification` as it arrives; returns the final response.
-  Result<common::json_rpc::Response> stream(std::string_view method, boost::json::object params,
+  Result<common::protocol::Response> stream(std::string_view method, boost::json::object params,
                                             const NotificationHandler& on_notification);
 
   // The longest wait for any one message; nullopt (the default) waits for ever, as `wait` and
@@ -66,14 +66,14 @@ public:
 
 private:
   Result<void> send_all(std::string_view bytes);
-  Result<std::variant<common::json_rpc::Response, common::json_rpc::Notification>> read_message();
+  Result<std::variant<common::protocol::Response, common::protocol::Notification>> read_message();
 
   // Constant after construction.
   UniqueFd m_fd;
   std::string m_socket_path;
 
   // Mutable state of the connection.
-  common::json_rpc::LineBuffer m_buffer;
+  common::protocol::LineBuffer m_buffer;
   std::int64_t m_next_id = 1;
   std::optional<std::chrono::milliseconds> m_timeout;
 };

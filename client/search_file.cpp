@@ -38,7 +38,7 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
   search.config_text = std::move(loaded->text);
   std::string wanted_step = step_name;
   if (!task_name.empty()) {
-    const common::TaskSpec* task = search.config.config.find_task(task_name);
+    const common::valohai::TaskSpec* task = search.config.config.find_task(task_name);
     if (const auto* skipped = search.config.config.find_skipped_task(task_name);
         task == nullptr && skipped != nullptr) {
       std::cerr << "vhtask: " << escape_controls(skipped->mark.to_string()) << ": task '"
@@ -64,7 +64,7 @@ std::optional<Search> load_search_or_report(const std::string& config_file,
     if (!text) {
       return std::nullopt;
     }
-    auto grid = common::load_task_spec(*text, grid_file);
+    auto grid = common::valohai::load_task_spec(*text, grid_file);
     std::cerr << escape_controls_keep_newlines(
         grid.diagnostics.to_string(common::Diagnostic::Severity::warning));
     if (grid.diagnostics.has_errors()) {

@@ -12,9 +12,9 @@
 namespace vhtask::client {
 
 struct Search {
-  common::LoadedConfig config;
-  const common::Step* step = nullptr;  // points into config
-  common::TaskSpec spec;               // an empty grid_search when neither --grid nor --task
+  common::valohai::LoadedConfig config;
+  const common::valohai::Step* step = nullptr;  // points into config
+  common::valohai::TaskSpec spec;               // an empty grid_search when neither --grid nor --task
   std::string grid_text;               // the grid file as it was, for the record
   std::string config_text;             // the valohai.yaml as read and validated
 };

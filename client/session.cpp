@@ -17,7 +17,6 @@
 
 namespace vhtask::client {
 
-namespace json_rpc = common::json_rpc;
 namespace protocol = common::protocol;
 
 namespace {
@@ -82,7 +81,7 @@ Outcome<std::vector<std::string>> handshake(Connection& connection,
   }
   if (response->is_error()) {
     const auto& error = response->error();
-    if (error.code == protocol::k_unsupported || error.code == json_rpc::k_method_not_found) {
+    if (error.code == protocol::k_unsupported || error.code == protocol::k_method_not_found) {
       return Failure::unreachable(fmt::format("vhtaskd ({}) cannot serve this command: {}",
                                               connection.socket_path(), error.message),
                                   k_restart_hint);
@@ -143,7 +142,7 @@ bool Session::has(std::string_view capability) const {
          m_capabilities.end();
 }
 
-Outcome<boost::json::object> Session::result_of(Result<json_rpc::Response> response) {
+Outcome<boost::json::object> Session::result_of(Result<protocol::Response> response) {
   if (!response) {
     return transport_failure(response.error());
   }
@@ -242,7 +241,7 @@ std::chrono::milliseconds reconnect_timeout_from_env() {
   return std::chrono::milliseconds(value);
 }
 
-Failure rpc_failure(const json_rpc::RpcError& error) {
+Failure rpc_failure(const protocol::RpcError& error) {
   switch (error.code) {
     case protocol::k_not_found:
       return Failure::usage(error.message,
@@ -251,7 +250,7 @@ Failure rpc_failure(const json_rpc::RpcError& error) {
     case protocol::k_invalid_argument:
       return Failure::usage(error.message,
                             "nothing was changed; correct the request and run the command again");
-    case json_rpc::k_invalid_params:
+    case protocol::k_invalid_params:
       return Failure::usage("vhtaskd refused the request: " + error.message, k_restart_hint);
     case protocol::k_io_error:
     case protocol::k_spawn_error:

@@ -57,7 +57,7 @@ public:
   void set_reopen(Reopen reopen, std::chrono::milliseconds reconnect_timeout);
 
 private:
-  Outcome<boost::json::object> result_of(Result<common::json_rpc::Response> response);
+  Outcome<boost::json::object> result_of(Result<common::protocol::Response> response);
   Outcome<void> reconnect(const Failure& lost);
 
   Connection m_connection;
@@ -82,7 +82,7 @@ Outcome<Session> open_session(const GlobalOptions& global, std::vector<std::stri
 //     and the protocol-level codes (-32700, -32600, -32601, -32006, -32007), which mean the
 //     client and daemon disagree.
 // The message is the daemon's; the hint says what to do next.
-Failure rpc_failure(const common::json_rpc::RpcError& error);
+Failure rpc_failure(const common::protocol::RpcError& error);
 
 // The Failure for a transport Error (connection lost, garbage, timeout): exit 3 (retryable for a
 // lost or closed connection, Error::io); for a request too large to send: exit 2.

@@ -25,7 +25,7 @@ Outcome<void> show_progress(Session& session, std::int64_t task, const Style& st
     boost::json::object params{{"task", task}, {"watch", true}, {"limit", 1}};
     return session.stream(
         protocol::k_status, std::move(params),
-        [&](const common::json_rpc::Notification& notification) {
+        [&](const common::protocol::Notification& notification) {
           const auto* summary = object_field(notification.params, "task");
           if (notification.method != "status.update" || summary == nullptr) {
             return;

@@ -52,7 +52,7 @@ Engine::Engine(boost::asio::io_context& io, store::Store& store, runner::Process
 
 Result<StartResult> Engine::start(const StartRequest& request) {
   auto context = VHTASK_TRY(build_task_context(request.inputs));
-  const common::TaskPlan& plan = *context->plan;
+  const common::search::TaskPlan& plan = *context->plan;
   store::NewTask row;
   row.step = context->step->name;
   row.name = request.name;
@@ -69,7 +69,7 @@ Result<StartResult> Engine::start(const StartRequest& request) {
     row.git_dirty = request.git_dirty;
   }
   row.environment_json = json_env(request.env);
-  row.type = common::to_string(plan.type());
+  row.type = common::valohai::to_string(plan.type());
   row.seed = static_cast<std::int64_t>(plan.seed());
   row.count = static_cast<std::int64_t>(plan.count());
   if (request.parallel) {
@@ -77,7 +77,7 @@ Result<StartResult> Engine::start(const StartRequest& request) {
   } else if (context->spec.maximum_queued_executions) {
     row.parallel = *context->spec.maximum_queued_executions;
   }
-  row.on_child_error = common::to_string(context->spec.on_child_error);
+  row.on_child_error = common::valohai::to_string(context->spec.on_child_error);
   const runner::ExecutorKind executor = request.executor.value_or(m_settings.default_executor);
   row.executor = std::string(to_string(executor));
   if (executor == runner::ExecutorKind::slurm) {
@@ -217,10 +217,10 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
   row.log_path = m_settings.executions_dir + "/{id}/output.log";
   const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx));
   auto command =
-      given ? common::render_command(*ctx.step, *given) : Result<std::string>(given.error());
+      given ? common::render::render_command(*ctx.step, *given) : Result<std::string>(given.error());
   if (given) {
     boost::json::object parameters;
-    for (const auto& [name, value] : common::effective_values(*ctx.step, *given)) {
+    for (const auto& [name, value] : common::valohai::effective_values(*ctx.step, *given)) {
       parameters[name] = common::to_json(value);
     }
     row.parameters_json = common::dump_json(parameters);
@@ -272,7 +272,7 @@ void Engine::start_later(const Scheduler::Start& start, ExecutionId id) {
 
 runner::LaunchSpec Engine::launch_spec(const ActiveTask& task,
                                        const store::ExecutionRecord& record) const {
-  const common::Step& step = *task.context->step;
+  const common::valohai::Step& step = *task.context->step;
   runner::LaunchSpec spec;
   spec.id = record.id;
   spec.task = task.record.id;

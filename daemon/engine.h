@@ -38,7 +38,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::expression {
 class StopCondition;
 }
 
@@ -137,9 +137,9 @@ private:
     bool any_failed = false;
     std::optional<runner::SlurmOptions> slurm;  // set when the task runs on the Slurm executor
     // The task's stop-condition, parsed (engine_stop_condition.cpp); null: none.
-    std::shared_ptr<const common::StopCondition> stop_condition;
+    std::shared_ptr<const common::expression::StopCondition> stop_condition;
     // The step's stop-condition: stops just the execution that meets it; null: none.
-    std::shared_ptr<const common::StopCondition> step_condition;
+    std::shared_ptr<const common::expression::StopCondition> step_condition;
   };
   struct Running {
     TaskId task = 0;

@@ -60,7 +60,7 @@ void Engine::after_exit(ExecutionId id, Running running, const runner::RunOutcom
   if (task != nullptr && failed) {
     task->any_failed = true;
     const auto policy = task->context->spec.on_child_error;
-    if (policy == common::OnChildError::stop_all_and_error && !task->final_state) {
+    if (policy == common::valohai::OnChildError::stop_all_and_error && !task->final_state) {
       const std::string reason =
           fmt::format("execution {} failed and on-child-error is stop-all-and-error", id);
       (void)stop_task(running.task);
@@ -104,7 +104,7 @@ void Engine::finish_task(ActiveTask& task) {
     state = *task.final_state;
     reason = task.final_reason;
   } else if (task.any_failed &&
-             task.context->spec.on_child_error != common::OnChildError::continue_and_complete) {
+             task.context->spec.on_child_error != common::valohai::OnChildError::continue_and_complete) {
     state = TaskState::error;
     reason = "an execution failed (on-child-error: continue-and-error)";
   }

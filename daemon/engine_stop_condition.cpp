@@ -52,22 +52,22 @@ std::optional<common::Value> to_value(const boost::json::value& json) {
 // Parses a stored condition. The loader reported a malformed one already (file:line); this
 // cannot fail for a task that was accepted, but a stored task is re-parsed by a possibly newer
 // daemon.
-Result<std::shared_ptr<const common::StopCondition>> parse_condition(
+Result<std::shared_ptr<const common::expression::StopCondition>> parse_condition(
     const std::optional<std::string>& text) {
   if (!text || text->empty()) {
-    return std::shared_ptr<const common::StopCondition>();
+    return std::shared_ptr<const common::expression::StopCondition>();
   }
-  auto parsed = common::StopCondition::parse(*text);
+  auto parsed = common::expression::StopCondition::parse(*text);
   if (!parsed) {
     return Error::invalid_argument(
         fmt::format("stop-condition `{}`: {}", *text, parsed.error().message));
   }
-  return std::make_shared<const common::StopCondition>(std::move(*parsed));
+  return std::make_shared<const common::expression::StopCondition>(std::move(*parsed));
 }
 
 // True when a batch setting `keys` can change what `condition` says; a condition on
 // parameters alone is checked at the execution's first metadata.
-bool touched_by(const common::StopCondition& condition, const std::vector<std::string>& keys) {
+bool touched_by(const common::expression::StopCondition& condition, const std::vector<std::string>& keys) {
   const auto& wanted = condition.metadata_keys();
   return wanted.empty() || std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
            return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
@@ -95,8 +95,8 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
   // is not stopping already.
   const bool check_step = task->step_condition && record->state == ExecutionState::started &&
                           touched_by(*task->step_condition, keys);
-  const common::StopCondition* step_condition = check_step ? task->step_condition.get() : nullptr;
-  const common::StopCondition* task_condition =
+  const common::expression::StopCondition* step_condition = check_step ? task->step_condition.get() : nullptr;
+  const common::expression::StopCondition* task_condition =
       task->stop_condition && !task->final_state && touched_by(*task->stop_condition, keys)
           ? task->stop_condition.get()
           : nullptr;
@@ -110,9 +110,9 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
   }
   boost::system::error_code ec;
   const boost::json::value parameters = boost::json::parse(record->parameters_json, ec);
-  const auto lookup = [&](common::ConditionSource source,
+  const auto lookup = [&](common::expression::ConditionSource source,
                           std::string_view name) -> std::optional<common::Value> {
-    if (source == common::ConditionSource::parameter) {
+    if (source == common::expression::ConditionSource::parameter) {
       if (ec || !parameters.is_object()) {
         return std::nullopt;
       }

@@ -22,13 +22,13 @@ std::string error_lines(const common::Diagnostics& diagnostics) {
 
 Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs) {
   auto ctx = std::make_unique<TaskContext>();
-  ctx->config = common::load_config(inputs.config_text, inputs.config_file);
+  ctx->config = common::valohai::load_config(inputs.config_text, inputs.config_file);
   if (ctx->config.diagnostics.has_errors()) {
     return Error::invalid_argument(error_lines(ctx->config.diagnostics));
   }
   std::string step_name = inputs.step;
   if (!inputs.blueprint.empty()) {
-    const common::TaskSpec* task = ctx->config.config.find_task(inputs.blueprint);
+    const common::valohai::TaskSpec* task = ctx->config.config.find_task(inputs.blueprint);
     if (const auto* skipped = ctx->config.config.find_skipped_task(inputs.blueprint);
         task == nullptr && skipped != nullptr) {
       return Error::invalid_argument(skipped->mark.to_string() + ": task '" + inputs.blueprint +
@@ -43,7 +43,7 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
       step_name = task->step;
     }
   } else if (!inputs.grid_text.empty()) {
-    auto grid = common::load_task_spec(inputs.grid_text, inputs.grid_file);
+    auto grid = common::valohai::load_task_spec(inputs.grid_text, inputs.grid_file);
     if (grid.diagnostics.has_errors()) {
       return Error::invalid_argument(error_lines(grid.diagnostics));
     }
@@ -56,9 +56,9 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
   if (ctx->step == nullptr) {
     return Error::invalid_argument(inputs.config_file + ": no step '" + step_name + "'");
   }
-  const auto fixed = VHTASK_TRY(common::parse_parameter_args(*ctx->step, inputs.fixed_params));
+  const auto fixed = VHTASK_TRY(common::valohai::parse_parameter_args(*ctx->step, inputs.fixed_params));
   ctx->plan.emplace(
-      VHTASK_TRY(common::TaskPlan::create(*ctx->step, ctx->spec, fixed, inputs.seed)));
+      VHTASK_TRY(common::search::TaskPlan::create(*ctx->step, ctx->spec, fixed, inputs.seed)));
   return ctx;
 }
 

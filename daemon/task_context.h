@@ -31,10 +31,10 @@ struct TaskInputs {
 };
 
 struct TaskContext {
-  common::LoadedConfig config;
-  const common::Step* step = nullptr;  // points into config
-  common::TaskSpec spec;
-  std::optional<common::TaskPlan> plan;  // always set once built
+  common::valohai::LoadedConfig config;
+  const common::valohai::Step* step = nullptr;  // points into config
+  common::valohai::TaskSpec spec;
+  std::optional<common::search::TaskPlan> plan;  // always set once built
 };
 
 // Parses and expands; Error::invalid_argument listing every problem (file:line:col) otherwise.

@@ -17,6 +17,8 @@
 namespace {
 
 using namespace vhtask::common;
+using namespace vhtask::common::valohai;
+using namespace vhtask::common::render;
 
 constexpr std::size_t k_value_bytes = 64;  // the input's tail that values are cut from
 constexpr std::size_t k_max_args = 4;

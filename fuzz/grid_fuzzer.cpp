@@ -18,6 +18,8 @@
 namespace {
 
 using namespace vhtask::common;
+using namespace vhtask::common::valohai;
+using namespace vhtask::common::search;
 
 constexpr std::string_view k_separator = "---8<---";
 constexpr std::uint64_t k_first_executions = 4;

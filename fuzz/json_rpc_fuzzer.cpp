@@ -17,7 +17,7 @@
 
 namespace {
 
-using namespace vhtask::common::json_rpc;
+using namespace vhtask::common::protocol;
 
 // A property violation in project code: abort, so libFuzzer records the input.
 void require(bool condition) {

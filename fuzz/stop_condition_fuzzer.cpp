@@ -17,6 +17,7 @@
 namespace {
 
 using namespace vhtask::common;
+using namespace vhtask::common::expression;
 
 std::optional<Value> awkward_value(ConditionSource source, std::string_view name) {
   std::uint32_t hash = source == ConditionSource::metadata ? 2166136261u : 16777619u;

@@ -10,7 +10,7 @@
 #include <limits>
 #include <utility>
 
-namespace vhtask::common {
+namespace vhtask::common::expression {
 
 // Recursive descent over the tokens; builds the node vector children-first, so the root is
 // the last node. Recursion depth is bounded by max_depth ('(' and 'not' are the only ways in).
@@ -477,4 +477,4 @@ std::optional<Value> StopCondition::value_of(std::size_t index,
   return Value(truthy(index, lookup));
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::expression

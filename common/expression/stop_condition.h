@@ -58,7 +58,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::expression {
 
 // Where an identifier's value comes from.
 enum class ConditionSource { metadata, parameter };
@@ -130,4 +130,4 @@ private:
   friend class StopConditionParser;
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::expression

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-namespace vhtask::common {
+namespace vhtask::common::expression {
 
 namespace {
 
@@ -351,4 +351,4 @@ Result<std::vector<ConditionToken>> lex_condition(std::string_view text) {
   return Lexer(text).run();
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::expression

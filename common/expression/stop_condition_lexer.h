@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::expression {
 
 struct ConditionToken {
   enum class Kind {
@@ -49,4 +49,4 @@ std::string describe_token(std::string_view text, const ConditionToken& token);
 // language leaves out (`%`, `//`, `**`).
 Result<std::vector<ConditionToken>> lex_condition(std::string_view text);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::expression

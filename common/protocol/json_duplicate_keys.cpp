@@ -7,7 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 
 namespace {
 
@@ -118,4 +118,4 @@ std::optional<std::string> find_duplicate_key(std::string_view text) {
   return std::move(parser.handler().duplicate);
 }
 
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

@@ -11,11 +11,11 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 
 // Where the first duplicated key of `text` is, as a path from the message's root, such as
 // `params.env.PATH` or `params.items[2].name`; nullopt when every object's keys are distinct.
 // Text that is not valid JSON yields nullopt (json::parse reports that).
 std::optional<std::string> find_duplicate_key(std::string_view text);
 
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <vector>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 
 namespace json = boost::json;
 
@@ -226,4 +226,4 @@ std::string serialize(const Notification& notification) {
   return to_line(message);
 }
 
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

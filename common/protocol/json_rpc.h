@@ -18,7 +18,7 @@
 #include <string_view>
 #include <variant>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 
 // The error codes JSON-RPC 2.0 defines. Application codes (-32000..-32099) are in
 // common/protocol/protocol.h.
@@ -90,4 +90,4 @@ std::string serialize(const Request& request);
 std::string serialize(const Response& response);
 std::string serialize(const Notification& notification);
 
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

@@ -1,6 +1,6 @@
 #include "common/protocol/json_rpc_framing.h"
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 
 LineBuffer::LineBuffer(std::size_t max_line_bytes) : m_max_line_bytes(max_line_bytes) {}
 
@@ -51,4 +51,4 @@ std::optional<Frame> LineBuffer::next() {
   return frame;
 }
 
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

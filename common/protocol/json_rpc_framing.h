@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 
 // The largest message, in bytes without its '\n', that either side accepts: 1 MiB.
 inline constexpr std::size_t k_max_message_bytes = std::size_t{1} << 20;
@@ -53,4 +53,4 @@ private:
   std::deque<Frame> m_ready;
 };
 
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

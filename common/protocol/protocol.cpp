@@ -30,8 +30,8 @@ bool has_capability(std::string_view name) {
   return std::find(k_capabilities.begin(), k_capabilities.end(), name) != k_capabilities.end();
 }
 
-json_rpc::RpcError to_rpc_error(const Error& error) {
-  int code = json_rpc::k_internal_error;
+protocol::RpcError to_rpc_error(const Error& error) {
+  int code = protocol::k_internal_error;
   switch (error.code) {
     case Error::Code::not_found:
       code = k_not_found;
@@ -58,10 +58,10 @@ json_rpc::RpcError to_rpc_error(const Error& error) {
   return {code, error.message, {}};
 }
 
-json_rpc::Response message_too_large_response() {
-  return json_rpc::make_error(nullptr, {k_message_too_large,
+protocol::Response message_too_large_response() {
+  return protocol::make_error(nullptr, {k_message_too_large,
                                         fmt::format("message longer than {} bytes discarded",
-                                                    json_rpc::k_max_message_bytes),
+                                                    protocol::k_max_message_bytes),
                                         {}});
 }
 

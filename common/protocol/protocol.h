@@ -55,10 +55,10 @@ bool has_capability(std::string_view name);
 
 // The JSON-RPC error for an Error returned by a handler: its code mapped as above, its message
 // unchanged.
-json_rpc::RpcError to_rpc_error(const Error& error);
+protocol::RpcError to_rpc_error(const Error& error);
 
 // The reply to an over-long line (there is no id to answer to: id null).
-json_rpc::Response message_too_large_response();
+protocol::Response message_too_large_response();
 
 // Handlers decode params in a separate step: an error from decoding is answered with -32602
 // (invalid params), an error from the handler itself with to_rpc_error().

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 namespace {
 
@@ -16,7 +16,7 @@ bool is_strip_space(char c) {
 
 }  // namespace
 
-CommandRenderer::CommandRenderer(const Step& step) {
+CommandRenderer::CommandRenderer(const valohai::Step& step) {
   const auto& params = step.parameters;
   m_slot_of.reserve(params.size());
   m_words.reserve(params.size());
@@ -32,7 +32,7 @@ CommandRenderer::CommandRenderer(const Step& step) {
     // As effective_values(): the last non-null default of a name wins.
     if (p.default_value && !p.default_value->is_null()) {
       Value v = *p.default_value;
-      if (p.multiple != MultipleMode::none && !v.is_list()) {
+      if (p.multiple != valohai::MultipleMode::none && !v.is_list()) {
         v = Value(ValueList{v});
       }
       m_defaults[slot] = std::move(v);
@@ -49,7 +49,7 @@ CommandRenderer::CommandRenderer(const Step& step) {
   }
 }
 
-CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const Step& step) const {
+CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const valohai::Step& step) const {
   Item out;
   const auto literal = [&](std::string_view text) {
     if (out.empty() || out.back().kind != Segment::Kind::literal) {
@@ -82,7 +82,7 @@ CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const
       // The first parameter of that name, as Step::find_parameter() finds it.
       const std::string name = key.substr(10);
       const auto found = std::find_if(step.parameters.begin(), step.parameters.end(),
-                                      [&](const Parameter& p) { return p.name == name; });
+                                      [&](const valohai::Parameter& p) { return p.name == name; });
       if (found == step.parameters.end()) {
         literal(written);
       } else {
@@ -107,7 +107,7 @@ CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const
   return out;
 }
 
-void CommandRenderer::resolve(const ParameterValues& given, EffectiveValues& effective) const {
+void CommandRenderer::resolve(const valohai::ParameterValues& given, EffectiveValues& effective) const {
   effective.resize(m_slot_names.size());
   // Both sides are in name order: one merge pass instead of a lookup per slot.
   auto it = given.begin();
@@ -134,7 +134,7 @@ void CommandRenderer::resolve(std::span<const Value* const> given,
   }
 }
 
-Result<std::string> CommandRenderer::render(const ParameterValues& given) const {
+Result<std::string> CommandRenderer::render(const valohai::ParameterValues& given) const {
   EffectiveValues effective;
   resolve(given, effective);
   std::string out;
@@ -232,4 +232,4 @@ void CommandRenderer::append_json_object(std::string& out, const EffectiveValues
   out += '}';
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

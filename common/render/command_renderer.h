@@ -38,7 +38,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 // The effective value of each distinct parameter name (a "slot"), in the step's definition
 // order: the given value, else the default, else nullptr. With unique names (the loader
@@ -47,15 +47,15 @@ using EffectiveValues = std::vector<const Value*>;
 
 class CommandRenderer {
 public:
-  explicit CommandRenderer(const Step& step);
+  explicit CommandRenderer(const valohai::Step& step);
 
   // The whole command for `given` (defaults applied), exactly as render_command() renders it.
-  Result<std::string> render(const ParameterValues& given) const;
+  Result<std::string> render(const valohai::ParameterValues& given) const;
 
   // Fills `effective` (resized to slot_count()) as effective_values() would: `given` values
   // by name, otherwise the step's defaults (a non-list default of a `multiple` parameter as a
   // list of one). Names in `given` that the step lacks are ignored.
-  void resolve(const ParameterValues& given, EffectiveValues& effective) const;
+  void resolve(const valohai::ParameterValues& given, EffectiveValues& effective) const;
 
   // The same from given values in slot order, nullptr for none.
   // REQUIRES: given.size() == slot_count().
@@ -83,7 +83,7 @@ private:
   };
   using Item = std::vector<Segment>;
 
-  Item parse_item(const std::string& item, const Step& step) const;
+  Item parse_item(const std::string& item, const valohai::Step& step) const;
   Result<void> render_item(std::string& out, const Item& item,
                            const EffectiveValues& effective) const;
   Result<void> write_parameter(WordSink& sink, std::size_t parameter,
@@ -98,4 +98,4 @@ private:
   std::vector<Item> m_items;                     // the command items
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

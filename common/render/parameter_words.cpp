@@ -5,7 +5,7 @@
 #include "common/render/shell_quote.h"
 #include "common/value_text.h"
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 std::string& WordSink::begin() {
   if (m_line == nullptr) {
@@ -37,12 +37,12 @@ bool flag_truth(const Value& value) {
     return value.as_bool();
   }
   if (value.is_string()) {
-    static const Parameter k_flag = [] {
-      Parameter p;
-      p.type = ParameterType::flag;
+    static const valohai::Parameter k_flag = [] {
+      valohai::Parameter p;
+      p.type = valohai::ParameterType::flag;
       return p;
     }();
-    auto converted = convert_text(k_flag, value.as_string());
+    auto converted = valohai::convert_text(k_flag, value.as_string());
     return converted ? converted->as_bool() : !value.as_string().empty();
   }
   if (value.is_number()) {
@@ -100,11 +100,11 @@ Result<void> write_joined(WordSink& sink, const std::vector<ParsedPiece>& pieces
 
 }  // namespace
 
-ParameterWords::ParameterWords(const Parameter& p)
+ParameterWords::ParameterWords(const valohai::Parameter& p)
     : m_type(p.type),
       m_multiple(p.multiple),
       m_separator(p.multiple_separator.empty() ? "," : p.multiple_separator) {
-  if (p.type == ParameterType::flag) {
+  if (p.type == valohai::ParameterType::flag) {
     m_true_set = p.pass_true_as.has_value();
     m_false_set = p.pass_false_as.has_value();
     m_true = parse_template(p.pass_true_as.value_or(""), p.name);
@@ -116,7 +116,7 @@ ParameterWords::ParameterWords(const Parameter& p)
 }
 
 Result<void> ParameterWords::write(WordSink& sink, const Value& value) const {
-  if (m_type == ParameterType::flag) {
+  if (m_type == valohai::ParameterType::flag) {
     const bool truth = flag_truth(value);
     if (m_true_set || m_false_set) {
       if (truth ? m_true_set : m_false_set) {
@@ -127,14 +127,14 @@ Result<void> ParameterWords::write(WordSink& sink, const Value& value) const {
     }
     return {};
   }
-  if (m_multiple == MultipleMode::none || !value.is_list()) {
+  if (m_multiple == valohai::MultipleMode::none || !value.is_list()) {
     return write_pieces(sink, m_template, value);
   }
   const ValueList& items = value.as_list();
   if (items.empty()) {
     return {};
   }
-  if (m_multiple == MultipleMode::repeat) {
+  if (m_multiple == valohai::MultipleMode::repeat) {
     for (const auto& item : items) {
       VHTASK_TRY(write_pieces(sink, m_template, item));
     }
@@ -143,4 +143,4 @@ Result<void> ParameterWords::write(WordSink& sink, const Value& value) const {
   return write_joined(sink, m_template, items, m_separator);
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 // Receives words: the writer calls begin() for the buffer to append a word's raw text to, then
 // end(). A line sink shell-quotes each word in place and separates words with one space (what a
@@ -44,7 +44,7 @@ private:
 
 class ParameterWords {
 public:
-  explicit ParameterWords(const Parameter& parameter);
+  explicit ParameterWords(const valohai::Parameter& parameter);
 
   // Writes the words of `value` (format_cli's rules: flags by their truth and
   // pass-true-as/pass-false-as, `multiple: repeat` once per item, `separate` once with the items
@@ -54,8 +54,8 @@ public:
 
 private:
   // Constant after construction.
-  ParameterType m_type;
-  MultipleMode m_multiple;
+  valohai::ParameterType m_type;
+  valohai::MultipleMode m_multiple;
   std::string m_separator;              // `multiple: separate`; "," when empty
   std::vector<ParsedPiece> m_template;  // pass-as, or the type's default
   bool m_true_set = false;              // flags: pass-true-as given
@@ -64,4 +64,4 @@ private:
   std::vector<ParsedPiece> m_false;     // flags: pass-false-as
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

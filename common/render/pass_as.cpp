@@ -2,7 +2,7 @@
 
 #include "common/python_format.h"
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 namespace {
 
@@ -132,4 +132,4 @@ Result<std::string> fill_template(std::string_view piece, const std::string& nam
   return out;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 // Splits a template on runs of whitespace, as Python's str.split() does.
 std::vector<std::string> split_template(std::string_view text);
@@ -65,4 +65,4 @@ Result<void> fill_piece(std::string& out, const ParsedPiece& piece, AppendValue&
   return {};
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

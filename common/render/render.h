@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 // One parameter's words for the command line (`format_cli`): the pass-as template split on
 // whitespace and filled per value, flags by pass-true-as/pass-false-as, multiple repeat/separate.
 // Words are not yet shell-quoted. Error::invalid_argument for an unknown `{key}` or a format spec
 // that does not apply to the value.
-Result<std::vector<std::string>> format_cli(const Parameter& parameter, const Value& value);
+Result<std::vector<std::string>> format_cli(const valohai::Parameter& parameter, const Value& value);
 
 // The full command of `step` with `given` values (defaults applied): placeholders filled, each
 // word quoted like shlex.quote; a list command is one script: items trimmed, empty ones
 // dropped, one item a line (spec 2.3 item 5).
-Result<std::string> render_command(const Step& step, const ParameterValues& given);
+Result<std::string> render_command(const valohai::Step& step, const valohai::ParameterValues& given);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 namespace {
 
@@ -88,4 +88,4 @@ void shell_quote_tail(std::string& text, std::size_t from) {
   text[--dst] = '\'';
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::render {
 
 // Empty -> ''; a word of only ASCII letters, digits and _@%+=:,./- stays as it is; anything else is
 // wrapped in single quotes with each ' written '"'"'.
@@ -20,4 +20,4 @@ void append_shell_quoted(std::string& out, std::string_view word);
 // after, so a renderer need not build it in a temporary. REQUIRES: from <= text.size().
 void shell_quote_tail(std::string& text, std::size_t from);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::render

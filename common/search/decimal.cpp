@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 namespace {
 
@@ -207,4 +207,4 @@ std::strong_ordering Decimal::operator<=>(const Decimal& other) const {
   return frac_a < frac_b ? std::strong_ordering::less : std::strong_ordering::greater;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

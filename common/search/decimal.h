@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 // 128-bit units hold about 38 significant digits: every number a YAML file reasonably holds,
 // aligned to a common number of decimal places. `__extension__` keeps -Wpedantic quiet.
@@ -69,4 +69,4 @@ private:
   int m_scale = 0;
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 namespace {
 
@@ -71,20 +71,20 @@ std::uint64_t uniform_index(RandomEngine& engine, std::uint64_t n) {
 double draw(const RandomRule& rule, RandomEngine& engine) {
   double x = 0;
   switch (rule.distribution) {
-    case Distribution::uniform:
+    case valohai::Distribution::uniform:
       x = lerp(rule.min, rule.max, uniform01(engine));
       break;
-    case Distribution::loguniform:
+    case valohai::Distribution::loguniform:
       x = std::exp(lerp(std::log(rule.min), std::log(rule.max), uniform01(engine)));
       break;
-    case Distribution::normal:
+    case valohai::Distribution::normal:
       x = truncated_normal(rule.min, rule.max, engine);
       break;
-    case Distribution::lognormal:
+    case valohai::Distribution::lognormal:
       x = std::exp(truncated_normal(std::log(rule.min), std::log(rule.max), engine));
       break;
   }
   return std::clamp(x, rule.min, rule.max);
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

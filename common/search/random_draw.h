@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <random>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 // The engine behind every draw.
 using RandomEngine = std::mt19937_64;
@@ -20,7 +20,7 @@ using RandomEngine = std::mt19937_64;
 // A validated `random` rule: the draws lie in [min, max].
 // REQUIRES: min <= max, both finite; min > 0 for loguniform and lognormal.
 struct RandomRule {
-  Distribution distribution = Distribution::uniform;
+  valohai::Distribution distribution = valohai::Distribution::uniform;
   double min = 0;
   double max = 1;
 };
@@ -49,4 +49,4 @@ std::uint64_t uniform_index(RandomEngine& engine, std::uint64_t n);
 // The result is always inside [min, max] (rounding at the edges is clamped).
 double draw(const RandomRule& rule, RandomEngine& engine);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <set>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 namespace {
 
@@ -33,7 +33,7 @@ std::string prefix(const Mark& mark) {
 
 // validate_values() would check every parameter; a value without min/max/choices that isn't a
 // list can't fail, and skipping it keeps big value lists cheap.
-bool needs_check(const Parameter& p, const Value& v) {
+bool needs_check(const valohai::Parameter& p, const Value& v) {
   return p.min || p.max || p.choices || v.is_list();
 }
 
@@ -42,21 +42,21 @@ bool needs_check(const Parameter& p, const Value& v) {
 // Builds a TaskPlan, collecting every problem found on the way.
 class TaskPlanBuilder {
 public:
-  TaskPlanBuilder(const Step& step, const TaskSpec& task, std::uint64_t seed)
+  TaskPlanBuilder(const valohai::Step& step, const valohai::TaskSpec& task, std::uint64_t seed)
       : m_step(step), m_task(task) {
     m_plan.m_type = task.type;
     m_plan.m_seed = seed;
   }
 
-  Result<TaskPlan> build(const ParameterValues& fixed) {
+  Result<TaskPlan> build(const valohai::ParameterValues& fixed) {
     add_fixed(fixed);
-    if (m_task.type == TaskType::manual_search) {
+    if (m_task.type == valohai::TaskType::manual_search) {
       add_rows();
     } else {
       add_axes();
       count_executions();
     }
-    if (m_problems.empty() && m_task.type == TaskType::random_search) {
+    if (m_problems.empty() && m_task.type == valohai::TaskType::random_search) {
       check_random_executions();
     }
     if (!m_problems.empty()) {
@@ -79,11 +79,11 @@ private:
 
   // Checks one typed value against the parameter's min/max/choices; `where` prefixes messages.
   // Returns false once the parameter has had its share of problems.
-  bool check_value(const Parameter& p, const Value& v, const std::string& where) {
+  bool check_value(const valohai::Parameter& p, const Value& v, const std::string& where) {
     if (!needs_check(p, v)) {
       return true;
     }
-    for (auto& message : validate_values(m_step, ParameterValues{{p.name, v}}, false)) {
+    for (auto& message : valohai::validate_values(m_step, valohai::ParameterValues{{p.name, v}}, false)) {
       if (++m_problem_count[p.name] > k_max_problems_per_parameter) {
         problem(where + "parameter '" + p.name +
                 "': more values fail these checks; only the first " +
@@ -95,8 +95,8 @@ private:
     return true;
   }
 
-  const Parameter* parameter(const std::string& name, const std::string& where) {
-    const Parameter* p = m_step.find_parameter(name);
+  const valohai::Parameter* parameter(const std::string& name, const std::string& where) {
+    const valohai::Parameter* p = m_step.find_parameter(name);
     if (p == nullptr) {
       std::string known;
       for (const auto& candidate : m_step.parameters) {
@@ -109,9 +109,9 @@ private:
   }
 
   // --param values join every execution as they are (already typed by parse_parameter_args).
-  void add_fixed(const ParameterValues& fixed) {
+  void add_fixed(const valohai::ParameterValues& fixed) {
     for (const auto& [name, value] : fixed) {
-      if (const Parameter* p = parameter(name, "--param: ")) {
+      if (const valohai::Parameter* p = parameter(name, "--param: ")) {
         check_value(*p, value, "--param: ");
       }
     }
@@ -136,18 +136,18 @@ private:
   // grid_search and random_search: one axis per listed parameter, in task order. Seeds depend
   // on the task seed and the position only, so each axis is reproducible on its own.
   void add_axes() {
-    const bool random_search = m_task.type == TaskType::random_search;
+    const bool random_search = m_task.type == valohai::TaskType::random_search;
     for (std::size_t position = 0; position < m_task.parameters.size(); ++position) {
-      const VariantSpec& variant = m_task.parameters[position];
+      const valohai::VariantSpec& variant = m_task.parameters[position];
       const std::string where = prefix(variant.mark);
-      const Parameter* p = parameter(variant.name, where);
+      const valohai::Parameter* p = parameter(variant.name, where);
       if (p == nullptr || !claim(variant.name, where)) {
         continue;
       }
       TaskPlan::Axis axis{*p, variant, {}, std::nullopt, 0};
       const std::uint64_t position_seed = mix_seed(m_plan.m_seed, position);
       axis.seed = variant.seed ? *variant.seed : position_seed;
-      if (random_search && variant.style == VariantStyle::random) {
+      if (random_search && variant.style == valohai::VariantStyle::random) {
         auto rule = random_rule(variant);
         if (!rule) {
           problem(rule.error().message);
@@ -178,17 +178,17 @@ private:
   // ends against the parameter's min and max covers them all. Choices are left to
   // check_random_executions(): an end may be out of the choices while no draw ever is.
   void check_random_range(const TaskPlan::Axis& axis) {
-    Step bounds_only;
+    valohai::Step bounds_only;
     bounds_only.parameters.push_back(axis.parameter);
     bounds_only.parameters.back().choices.reset();
-    const Parameter& p = bounds_only.parameters.back();
+    const valohai::Parameter& p = bounds_only.parameters.back();
     for (const double end : {axis.random->min, axis.random->max}) {
       const double x = axis.variant.integerify ? std::floor(end) : end;
-      const auto typed = convert_value(p, Value(x));
+      const auto typed = valohai::convert_value(p, Value(x));
       if (!typed || !needs_check(p, *typed)) {
         continue;
       }
-      for (auto& message : validate_values(bounds_only, ParameterValues{{p.name, *typed}}, false)) {
+      for (auto& message : valohai::validate_values(bounds_only, valohai::ParameterValues{{p.name, *typed}}, false)) {
         problem(prefix(axis.variant.mark) + message);
       }
     }
@@ -202,10 +202,10 @@ private:
     }
     for (std::size_t r = 0; r < m_task.parameter_sets.size(); ++r) {
       const std::string row_where = where + "parameter-sets row " + std::to_string(r + 1) + ": ";
-      ParameterValues row;
+      valohai::ParameterValues row;
       std::set<std::string> names;
       for (const auto& [name, value] : m_task.parameter_sets[r]) {
-        const Parameter* p = parameter(name, row_where);
+        const valohai::Parameter* p = parameter(name, row_where);
         if (p == nullptr) {
           continue;
         }
@@ -213,7 +213,7 @@ private:
           claim(name, row_where);
           continue;
         }
-        auto typed = convert_value(*p, value);
+        auto typed = valohai::convert_value(*p, value);
         if (!typed) {
           std::string message = row_where;
           message += "parameter '" + name + "': " + typed.error().message;
@@ -249,7 +249,7 @@ private:
   // would silently run a fraction of the grid.
   void count_executions() {
     const std::string where = prefix(m_task.mark);
-    if (m_task.type == TaskType::random_search) {
+    if (m_task.type == valohai::TaskType::random_search) {
       if (!m_task.execution_count || *m_task.execution_count < 1) {
         problem(where + "random_search needs `execution-count` of at least 1");
         return;
@@ -289,7 +289,7 @@ private:
   // listing shows what the search is about.
   void find_varying() {
     std::set<std::string> varying;
-    if (m_task.type == TaskType::manual_search) {
+    if (m_task.type == valohai::TaskType::manual_search) {
       for (const auto& row : m_plan.m_rows) {
         for (const auto& [name, value] : row) {
           const auto& first = m_plan.m_rows.front();
@@ -322,17 +322,17 @@ private:
     }
   }
 
-  const Step& m_step;
-  const TaskSpec& m_task;
+  const valohai::Step& m_step;
+  const valohai::TaskSpec& m_task;
   TaskPlan m_plan;
   std::set<std::string> m_listed;
   std::map<std::string, std::size_t> m_problem_count;
   std::vector<std::string> m_problems;
 };
 
-Result<TaskPlan> TaskPlan::create(const Step& step, const TaskSpec& task,
-                                  const ParameterValues& fixed, std::optional<std::uint64_t> seed) {
-  if (task.type == TaskType::bayesian_tpe) {
+Result<TaskPlan> TaskPlan::create(const valohai::Step& step, const valohai::TaskSpec& task,
+                                  const valohai::ParameterValues& fixed, std::optional<std::uint64_t> seed) {
+  if (task.type == valohai::TaskType::bayesian_tpe) {
     return Error::unsupported(prefix(task.mark) +
                               "bayesian_tpe tasks are not supported yet: vhtask has no "
                               "metric-driven optimizer; use grid_search or random_search");
@@ -340,30 +340,30 @@ Result<TaskPlan> TaskPlan::create(const Step& step, const TaskSpec& task,
   return TaskPlanBuilder(step, task, seed ? *seed : fresh_seed()).build(fixed);
 }
 
-Result<ParameterValues> TaskPlan::values_at(std::uint64_t index) const {
+Result<valohai::ParameterValues> TaskPlan::values_at(std::uint64_t index) const {
   if (index >= m_count) {
     return Error::invalid_argument("execution index " + std::to_string(index) +
                                    " is out of range: the task has " + std::to_string(m_count) +
                                    " executions");
   }
   switch (m_type) {
-    case TaskType::manual_search: {
-      ParameterValues out = m_fixed;
+    case valohai::TaskType::manual_search: {
+      valohai::ParameterValues out = m_fixed;
       for (const auto& [name, value] : m_rows[index]) {
         out[name] = value;
       }
       return out;
     }
-    case TaskType::random_search:
+    case valohai::TaskType::random_search:
       return random_values(index);
     default:
       return grid_values(index);
   }
 }
 
-Result<ParameterValues> TaskPlan::grid_values(std::uint64_t index) const {
+Result<valohai::ParameterValues> TaskPlan::grid_values(std::uint64_t index) const {
   // Mixed radix, the last axis the least significant digit: itertools.product order.
-  ParameterValues out = m_fixed;
+  valohai::ParameterValues out = m_fixed;
   for (auto axis = m_axes.rbegin(); axis != m_axes.rend(); ++axis) {
     const std::uint64_t size = axis->values.size();
     out[axis->parameter.name] = axis->values[index % size];
@@ -372,8 +372,8 @@ Result<ParameterValues> TaskPlan::grid_values(std::uint64_t index) const {
   return out;
 }
 
-Result<ParameterValues> TaskPlan::random_values(std::uint64_t index) const {
-  ParameterValues out = m_fixed;
+Result<valohai::ParameterValues> TaskPlan::random_values(std::uint64_t index) const {
+  valohai::ParameterValues out = m_fixed;
   for (const auto& axis : m_axes) {
     out[axis.parameter.name] = VHTASK_TRY(random_value(axis, index));
   }
@@ -390,4 +390,4 @@ Result<Value> TaskPlan::random_value(const Axis& axis, std::uint64_t index) {
   return axis.values[uniform_index(engine, axis.values.size())];
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

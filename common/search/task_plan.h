@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 class TaskPlan {
 public:
@@ -43,10 +43,10 @@ public:
   // that don't convert to the declared type, min/max/choices, required parameters missing.
   // All problems are collected into one Error::invalid_argument, one per line; nothing of a
   // task with problems should start.
-  static Result<TaskPlan> create(const Step& step, const TaskSpec& task,
-                                 const ParameterValues& fixed, std::optional<std::uint64_t> seed);
+  static Result<TaskPlan> create(const valohai::Step& step, const valohai::TaskSpec& task,
+                                 const valohai::ParameterValues& fixed, std::optional<std::uint64_t> seed);
 
-  TaskType type() const { return m_type; }
+  valohai::TaskType type() const { return m_type; }
 
   // The number of executions (at least 1 for a valid plan).
   std::uint64_t count() const { return m_count; }
@@ -58,7 +58,7 @@ public:
   // render_command(); step defaults are not included. Computed from (plan, index) alone, so
   // executions may be computed in any order, on any thread.
   // Error::invalid_argument when index >= count().
-  Result<ParameterValues> values_at(std::uint64_t index) const;
+  Result<valohai::ParameterValues> values_at(std::uint64_t index) const;
 
   // The names of the parameters whose value differs between executions, in the step's
   // definition order (what a task listing shows as columns).
@@ -68,8 +68,8 @@ private:
   // One listed parameter: its values (grid; random_search's non-random styles), or its random
   // rule (random_search's random style).
   struct Axis {
-    Parameter parameter;
-    VariantSpec variant;
+    valohai::Parameter parameter;
+    valohai::VariantSpec variant;
     ValueList values;
     std::optional<RandomRule> random;
     std::uint64_t seed = 0;  // random_search: the base of this parameter's draws
@@ -79,21 +79,21 @@ private:
 
   TaskPlan() = default;
 
-  Result<ParameterValues> grid_values(std::uint64_t index) const;
-  Result<ParameterValues> random_values(std::uint64_t index) const;
+  Result<valohai::ParameterValues> grid_values(std::uint64_t index) const;
+  Result<valohai::ParameterValues> random_values(std::uint64_t index) const;
 
   // random_search: the value of `axis` in execution `index`, from its own engine seeded with
   // (axis seed, index) alone.
   static Result<Value> random_value(const Axis& axis, std::uint64_t index);
 
   // Constant after construction.
-  TaskType m_type = TaskType::grid_search;
+  valohai::TaskType m_type = valohai::TaskType::grid_search;
   std::uint64_t m_count = 0;
   std::uint64_t m_seed = 0;
-  ParameterValues m_fixed;
+  valohai::ParameterValues m_fixed;
   std::vector<Axis> m_axes;             // grid_search, random_search; in task order
-  std::vector<ParameterValues> m_rows;  // manual_search, typed
+  std::vector<valohai::ParameterValues> m_rows;  // manual_search, typed
   std::vector<std::string> m_varying;
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

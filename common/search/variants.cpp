@@ -8,12 +8,12 @@
 #include <cmath>
 #include <unordered_set>
 
-namespace vhtask::common {
+namespace vhtask::common::search {
 
 namespace {
 
 // Every variant error carries the variant's position and the parameter's name.
-Error bad(const VariantSpec& v, const std::string& message) {
+Error bad(const valohai::VariantSpec& v, const std::string& message) {
   return Error::invalid_argument(variant_message(v, message));
 }
 
@@ -23,7 +23,7 @@ std::string written(const Number& n) {
 }
 
 // The rule `name` of `v`, or an error saying the style needs it.
-Result<Number> required(const VariantSpec& v, const std::optional<Number>& rule, const char* name) {
+Result<Number> required(const valohai::VariantSpec& v, const std::optional<Number>& rule, const char* name) {
   if (!rule) {
     return bad(v, std::string(to_string(v.style)) + " needs `" + name + "`");
   }
@@ -31,7 +31,7 @@ Result<Number> required(const VariantSpec& v, const std::optional<Number>& rule,
 }
 
 // `count` of logspace and random: at least 1, at most k_max_variant_values.
-Result<std::uint64_t> checked_count(const VariantSpec& v) {
+Result<std::uint64_t> checked_count(const valohai::VariantSpec& v) {
   if (!v.count) {
     return bad(v, std::string(to_string(v.style)) + " needs `count`");
   }
@@ -46,7 +46,7 @@ Result<std::uint64_t> checked_count(const VariantSpec& v) {
 }
 
 // The exact decimal of a rule number, its errors given the variant's prefix.
-Result<Decimal> decimal(const VariantSpec& v, const Number& n) {
+Result<Decimal> decimal(const valohai::VariantSpec& v, const Number& n) {
   auto d = Decimal::of_number(n);
   if (!d) {
     return bad(v, d.error().message);
@@ -55,7 +55,7 @@ Result<Decimal> decimal(const VariantSpec& v, const Number& n) {
 }
 
 // start, start+step, … up to and including end, in exact decimal arithmetic.
-Result<ValueList> linear_values(const VariantSpec& v) {
+Result<ValueList> linear_values(const valohai::VariantSpec& v) {
   const Number start = VHTASK_TRY(required(v, v.start, "start"));
   const Number end = VHTASK_TRY(required(v, v.end, "end"));
   const Number step = VHTASK_TRY(required(v, v.step, "step"));
@@ -103,7 +103,7 @@ Result<ValueList> linear_values(const VariantSpec& v) {
 
 // base ** y for `count` exponents evenly spaced from start to end, as numpy.logspace spaces
 // them: y_i = start + i·((end − start)/(count − 1)), the last exactly end.
-Result<ValueList> logspace_values(const VariantSpec& v) {
+Result<ValueList> logspace_values(const valohai::VariantSpec& v) {
   const Number start = VHTASK_TRY(required(v, v.start ? v.start : v.min, "start"));
   const Number end = VHTASK_TRY(required(v, v.end ? v.end : v.max, "end"));
   const std::uint64_t count = VHTASK_TRY(checked_count(v));
@@ -127,7 +127,7 @@ Result<ValueList> logspace_values(const VariantSpec& v) {
 }
 
 // `count` draws in order from one engine: the variant's own seed, or the one the task gives.
-Result<ValueList> random_values(const VariantSpec& v, std::uint64_t default_seed) {
+Result<ValueList> random_values(const valohai::VariantSpec& v, std::uint64_t default_seed) {
   const RandomRule rule = VHTASK_TRY(random_rule(v));
   const std::uint64_t count = VHTASK_TRY(checked_count(v));
   RandomEngine engine(v.seed ? *v.seed : default_seed);
@@ -140,7 +140,7 @@ Result<ValueList> random_values(const VariantSpec& v, std::uint64_t default_seed
 }
 
 // integerify's rounding: floor, as Python's math.floor, to an int (doubles beyond 2^63 can't).
-Result<Value> floored(const VariantSpec& v, const Value& x) {
+Result<Value> floored(const valohai::VariantSpec& v, const Value& x) {
   if (!x.is_float()) {
     return x;
   }
@@ -152,7 +152,7 @@ Result<Value> floored(const VariantSpec& v, const Value& x) {
 }
 
 // Round every value down, then drop duplicates, keeping the first of each.
-Result<ValueList> integerified(const VariantSpec& v, const ValueList& values) {
+Result<ValueList> integerified(const valohai::VariantSpec& v, const ValueList& values) {
   ValueList out;
   std::unordered_set<std::int64_t> seen;
   for (const auto& x : values) {
@@ -166,34 +166,34 @@ Result<ValueList> integerified(const VariantSpec& v, const ValueList& values) {
 
 }  // namespace
 
-const char* to_string(VariantStyle style) {
+const char* to_string(valohai::VariantStyle style) {
   switch (style) {
-    case VariantStyle::single:
+    case valohai::VariantStyle::single:
       return "single";
-    case VariantStyle::multiple:
+    case valohai::VariantStyle::multiple:
       return "multiple";
-    case VariantStyle::linear:
+    case valohai::VariantStyle::linear:
       return "linear";
-    case VariantStyle::logspace:
+    case valohai::VariantStyle::logspace:
       return "logspace";
-    case VariantStyle::random:
+    case valohai::VariantStyle::random:
       return "random";
   }
   return "?";
 }
 
-bool is_numeric_style(VariantStyle style) {
-  return style == VariantStyle::linear || style == VariantStyle::logspace ||
-         style == VariantStyle::random;
+bool is_numeric_style(valohai::VariantStyle style) {
+  return style == valohai::VariantStyle::linear || style == valohai::VariantStyle::logspace ||
+         style == valohai::VariantStyle::random;
 }
 
-std::string variant_message(const VariantSpec& variant, const std::string& message) {
+std::string variant_message(const valohai::VariantSpec& variant, const std::string& message) {
   const bool known = !variant.mark.file.empty() || variant.mark.line > 0;
   return (known ? variant.mark.to_string() + ": " : std::string()) + "parameter '" + variant.name +
          "': " + message;
 }
 
-Result<RandomRule> random_rule(const VariantSpec& v) {
+Result<RandomRule> random_rule(const valohai::VariantSpec& v) {
   const Number min = VHTASK_TRY(required(v, v.min ? v.min : v.start, "min"));
   const Number max = VHTASK_TRY(required(v, v.max ? v.max : v.end, "max"));
   RandomRule rule{v.distribution, min.value.to_double(), max.value.to_double()};
@@ -204,35 +204,35 @@ Result<RandomRule> random_rule(const VariantSpec& v) {
     return bad(v, "Max must be greater than or equal to min.");
   }
   const bool log =
-      v.distribution == Distribution::loguniform || v.distribution == Distribution::lognormal;
+      v.distribution == valohai::Distribution::loguniform || v.distribution == valohai::Distribution::lognormal;
   if (log && rule.min <= 0) {
     return bad(
-        v, std::string(v.distribution == Distribution::loguniform ? "loguniform" : "lognormal") +
+        v, std::string(v.distribution == valohai::Distribution::loguniform ? "loguniform" : "lognormal") +
                " needs min greater than 0 (it is " + written(min) + ").");
   }
   return rule;
 }
 
-Result<ValueList> variant_values(const VariantSpec& v, std::uint64_t default_seed) {
+Result<ValueList> variant_values(const valohai::VariantSpec& v, std::uint64_t default_seed) {
   ValueList values;
   switch (v.style) {
-    case VariantStyle::single:
+    case valohai::VariantStyle::single:
       if (!v.value) {
         return bad(v, "single needs `value`");
       }
       return ValueList{*v.value};
-    case VariantStyle::multiple:
+    case valohai::VariantStyle::multiple:
       if (!v.items || v.items->empty()) {
         return bad(v, "multiple needs at least one value in `items`");
       }
       return *v.items;
-    case VariantStyle::linear:
+    case valohai::VariantStyle::linear:
       values = VHTASK_TRY(linear_values(v));
       break;
-    case VariantStyle::logspace:
+    case valohai::VariantStyle::logspace:
       values = VHTASK_TRY(logspace_values(v));
       break;
-    case VariantStyle::random:
+    case valohai::VariantStyle::random:
       values = VHTASK_TRY(random_values(v, default_seed));
       break;
   }
@@ -245,8 +245,8 @@ Result<ValueList> variant_values(const VariantSpec& v, std::uint64_t default_see
 namespace {
 
 // convert_value() with the variant's prefix on its message.
-Result<Value> typed(const Parameter& p, const VariantSpec& v, const Value& x) {
-  auto converted = convert_value(p, x);
+Result<Value> typed(const valohai::Parameter& p, const valohai::VariantSpec& v, const Value& x) {
+  auto converted = valohai::convert_value(p, x);
   if (!converted) {
     return bad(v, converted.error().message);
   }
@@ -254,9 +254,9 @@ Result<Value> typed(const Parameter& p, const VariantSpec& v, const Value& x) {
 }
 
 // Generated numbers would become strings like "0.1" or fail as flags: the spec calls it an error.
-Result<void> check_numeric_style(const Parameter& p, const VariantSpec& v) {
+Result<void> check_numeric_style(const valohai::Parameter& p, const valohai::VariantSpec& v) {
   if (is_numeric_style(v.style) &&
-      (p.type == ParameterType::string || p.type == ParameterType::flag)) {
+      (p.type == valohai::ParameterType::string || p.type == valohai::ParameterType::flag)) {
     return bad(v, std::string("style ") + to_string(v.style) +
                       " gives numbers, but the parameter is of type " + to_string(p.type) + ".");
   }
@@ -265,7 +265,7 @@ Result<void> check_numeric_style(const Parameter& p, const VariantSpec& v) {
 
 }  // namespace
 
-Result<ValueList> typed_variant_values(const Parameter& parameter, const VariantSpec& variant,
+Result<ValueList> typed_variant_values(const valohai::Parameter& parameter, const valohai::VariantSpec& variant,
                                        std::uint64_t default_seed) {
   VHTASK_TRY(check_numeric_style(parameter, variant));
   ValueList out = VHTASK_TRY(variant_values(variant, default_seed));
@@ -275,7 +275,7 @@ Result<ValueList> typed_variant_values(const Parameter& parameter, const Variant
   return out;
 }
 
-Result<Value> typed_random_value(const Parameter& parameter, const VariantSpec& variant,
+Result<Value> typed_random_value(const valohai::Parameter& parameter, const valohai::VariantSpec& variant,
                                  const RandomRule& rule, RandomEngine& engine) {
   VHTASK_TRY(check_numeric_style(parameter, variant));
   Value x(draw(rule, engine));
@@ -285,4 +285,4 @@ Result<Value> typed_random_value(const Parameter& parameter, const VariantSpec& 
   return typed(parameter, variant, x);
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::search

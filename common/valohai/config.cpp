@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 const char* to_string(ParameterType t) {
   switch (t) {
@@ -70,4 +70,4 @@ const SkippedTask* Config::find_skipped_task(const std::string& name) const {
   return find_by_name(skipped_tasks, name);
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

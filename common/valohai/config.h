@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 enum class ParameterType { string, integer, float_, flag };
 enum class MultipleMode { none, repeat, separate };
@@ -139,4 +139,4 @@ struct Config {
   const SkippedTask* find_skipped_task(const std::string& name) const;
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -12,14 +12,14 @@
 #include <sstream>
 #include <unordered_map>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
 // Adds `item` to `items` by name; a name seen before is replaced where it stood (a Python dict
 // keeps the first position and the last value), with a warning.
 template <class T>
-void add_by_name(YamlReader& r, std::vector<T>& items,
+void add_by_name(yaml::YamlReader& r, std::vector<T>& items,
                  std::unordered_map<std::string, std::size_t>& index, T item, const char* what) {
   auto [it, inserted] = index.emplace(item.name, items.size());
   if (inserted) {
@@ -33,18 +33,18 @@ void add_by_name(YamlReader& r, std::vector<T>& items,
   earlier = std::move(item);
 }
 
-std::string item_keys(const std::vector<Field>& fields) {
+std::string item_keys(const std::vector<yaml::Field>& fields) {
   std::string out;
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     out += (out.empty() ? "" : ", ") + std::string(f.key);
   }
   return out.empty() ? "none" : out;
 }
 
-void read_items(YamlReader& r, const YamlNode& root, Config& config) {
+void read_items(yaml::YamlReader& r, const yaml::YamlNode& root, Config& config) {
   std::unordered_map<std::string, std::size_t> steps;
   std::unordered_map<std::string, std::size_t> tasks;
-  for (const YamlNode* item : r.items(root)) {
+  for (const yaml::YamlNode* item : r.items(root)) {
     if (r.stopped()) {
       return;
     }
@@ -55,10 +55,10 @@ void read_items(YamlReader& r, const YamlNode& root, Config& config) {
     }
     // As the reference: the first known key of the item decides its kind (step, task,
     // endpoint, pipeline/blueprint, deployment, in that order); the rest are not read.
-    const std::vector<Field> fields = r.fields(*item);
-    const Field* chosen = nullptr;
+    const std::vector<yaml::Field> fields = r.fields(*item);
+    const yaml::Field* chosen = nullptr;
     for (const char* kind : {"step", "task", "endpoint", "pipeline", "blueprint", "deployment"}) {
-      for (const Field& f : fields) {
+      for (const yaml::Field& f : fields) {
         if (chosen == nullptr && f.key == kind) {
           chosen = &f;
         }
@@ -70,7 +70,7 @@ void read_items(YamlReader& r, const YamlNode& root, Config& config) {
                                    "; expected step, task, endpoint, pipeline or deployment)");
       continue;
     }
-    const Field& f = *chosen;
+    const yaml::Field& f = *chosen;
     if (f.key == "step") {
       if (auto step = load_step(r, *f.value)) {
         add_by_name(r, config.steps, steps, std::move(*step), "step");
@@ -102,7 +102,7 @@ void read_items(YamlReader& r, const YamlNode& root, Config& config) {
 LoadedConfig load_config(std::string_view text, const std::string& file) {
   LoadedConfig out;
   out.config.file = file;
-  YamlReader reader(file, text, out.diagnostics);
+  yaml::YamlReader reader(file, text, out.diagnostics);
   const auto root = reader.parse();
   if (!root) {
     return out;
@@ -146,4 +146,4 @@ Result<LoadedConfig> load_config_file(const std::string& path) {
   return load_config(buffer.str(), path);
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

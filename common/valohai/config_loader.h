@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 struct LoadedConfig {
   Config config;            // everything that could be read; meaningful only without errors
@@ -24,4 +24,4 @@ LoadedConfig load_config(std::string_view text, const std::string& file);
 // Reads and parses a file. Error::io when it can't be read.
 Result<LoadedConfig> load_config_file(const std::string& path);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

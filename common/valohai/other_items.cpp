@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
@@ -19,13 +19,13 @@ bool endpoint_name_ok(std::string_view name) {
 }
 
 // `{min, max}` of numbers.
-void check_min_max(YamlReader& r, const Field& f, const std::string& what) {
+void check_min_max(yaml::YamlReader& r, const yaml::Field& f, const std::string& what) {
   if (!r.expect_map(f)) {
     return;
   }
-  const std::vector<Field> fields = r.fields(*f.value);
+  const std::vector<yaml::Field> fields = r.fields(*f.value);
   r.reject_unknown(fields, {"min", "max"}, what);
-  for (const Field& g : fields) {
+  for (const yaml::Field& g : fields) {
     if (g.key == "min" || g.key == "max") {
       r.number(g);
     }
@@ -34,21 +34,21 @@ void check_min_max(YamlReader& r, const Field& f, const std::string& what) {
 
 }  // namespace
 
-void check_resources(YamlReader& r, const Field& f, bool endpoint) {
+void check_resources(yaml::YamlReader& r, const yaml::Field& f, bool endpoint) {
   if (!r.expect_map(f)) {
     return;
   }
-  const std::vector<Field> fields = r.fields(*f.value);
+  const std::vector<yaml::Field> fields = r.fields(*f.value);
   if (endpoint) {
     r.reject_unknown(fields, {"cpu", "devices", "ephemeral-storage", "memory"}, "`resources`");
   } else {
     r.reject_unknown(fields, {"cpu", "devices", "memory"}, "`resources`");
   }
-  for (const Field& g : fields) {
+  for (const yaml::Field& g : fields) {
     if (g.key == "cpu" || g.key == "memory" || g.key == "ephemeral-storage") {
       check_min_max(r, g, "`resources." + std::string(g.key) + "`");
     } else if (g.key == "devices" && r.expect_map(g)) {
-      for (const Field& d : r.fields(*g.value)) {
+      for (const yaml::Field& d : r.fields(*g.value)) {
         const auto n = r.number(d);
         if (n && n->value.to_double() < 1) {
           r.error(r.mark(d), "`resources.devices`: " + std::string(d.key) + " must be at least 1");
@@ -58,12 +58,12 @@ void check_resources(YamlReader& r, const Field& f, bool endpoint) {
   }
 }
 
-void check_endpoint(YamlReader& r, const YamlNode& node) {
+void check_endpoint(yaml::YamlReader& r, const yaml::YamlNode& node) {
   if (!node.is_map()) {
     r.error(r.mark(node), "`endpoint` must be a mapping, not " + r.describe(node));
     return;
   }
-  const std::vector<Field> fields = r.fields(node);
+  const std::vector<yaml::Field> fields = r.fields(node);
   r.reject_unknown(fields,
                    {"description", "files", "image", "name", "node-selector", "port", "resources",
                     "server-command", "tolerations", "wsgi"},
@@ -71,7 +71,7 @@ void check_endpoint(YamlReader& r, const YamlNode& node) {
   bool has_name = false;
   bool has_image = false;
   int commands = 0;
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     if (f.key == "name") {
       has_name = true;
       if (auto name = r.string(f); name && !endpoint_name_ok(*name)) {
@@ -108,18 +108,18 @@ void check_endpoint(YamlReader& r, const YamlNode& node) {
   }
 }
 
-void check_deployment(YamlReader& r, const YamlNode& node) {
+void check_deployment(yaml::YamlReader& r, const yaml::YamlNode& node) {
   std::string name;
   bool has_target = false;
   if (!node.is_map()) {
     r.error(r.mark(node), "`deployment` must be a mapping, not " + r.describe(node));
     return;
   }
-  for (const Field& f : r.fields(node)) {
+  for (const yaml::Field& f : r.fields(node)) {
     if (f.key == "name" && f.value->is_scalar()) {
       name = r.string(f).value_or("");
     } else if (f.key == "defaults" && f.value->is_map()) {
-      for (const Field& d : r.fields(*f.value)) {
+      for (const yaml::Field& d : r.fields(*f.value)) {
         has_target = has_target || (d.key == "target" && d.value->is_scalar() &&
                                     !d.value->is_null() && !d.value->text.empty());
       }
@@ -133,4 +133,4 @@ void check_deployment(YamlReader& r, const YamlNode& node) {
   }
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
@@ -58,13 +58,13 @@ std::optional<std::string> word_problem(std::string_view w) {
   return std::nullopt;
 }
 
-const Field* find(const std::vector<Field>& fields, std::string_view key) {
+const yaml::Field* find(const std::vector<yaml::Field>& fields, std::string_view key) {
   auto it =
-      std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.key == key; });
+      std::find_if(fields.begin(), fields.end(), [&](const yaml::Field& f) { return f.key == key; });
   return it == fields.end() ? nullptr : &*it;
 }
 
-std::optional<ParameterType> parse_type(YamlReader& r, const Field& f) {
+std::optional<ParameterType> parse_type(yaml::YamlReader& r, const yaml::Field& f) {
   const auto text = r.string(f);
   if (!text) {
     return std::nullopt;
@@ -81,7 +81,7 @@ std::optional<ParameterType> parse_type(YamlReader& r, const Field& f) {
 }
 
 // Like the reference's MultipleMode.cast: empty or false is none, otherwise case-insensitive.
-std::optional<MultipleMode> parse_multiple(YamlReader& r, const Field& f) {
+std::optional<MultipleMode> parse_multiple(yaml::YamlReader& r, const yaml::Field& f) {
   const auto v = r.value(*f.value);
   if (!v || v->is_null() || (v->is_bool() && !v->as_bool())) {
     return std::nullopt;
@@ -104,7 +104,7 @@ std::optional<MultipleMode> parse_multiple(YamlReader& r, const Field& f) {
   return std::nullopt;
 }
 
-std::optional<std::string> read_template(YamlReader& r, const Field& f) {
+std::optional<std::string> read_template(yaml::YamlReader& r, const yaml::Field& f) {
   auto text = r.string(f);
   if (text) {
     if (auto problem = template_problem(*text)) {
@@ -136,21 +136,21 @@ bool python_truthy(const Value& v) {
 // values are checked again, as errors, when an execution starts), and a default Python reads
 // as false (0, 0.0, '', false, []) is not checked at all. A flag's non-bool default is dropped
 // (the reference's command builder never uses flag defaults).
-void check_default(YamlReader& r, Parameter& p, const Field& f) {
+void check_default(yaml::YamlReader& r, Parameter& p, const yaml::Field& f) {
   if (!python_truthy(*p.default_value)) {
     return;
   }
   if (p.type == ParameterType::string) {
     // PyYAML reads an unquoted date as a date, which the reference's lint reports.
-    const YamlNode& node = *f.value;
-    std::vector<const YamlNode*> scalars;
+    const yaml::YamlNode& node = *f.value;
+    std::vector<const yaml::YamlNode*> scalars;
     if (node.is_scalar()) {
       scalars.push_back(&node);
     } else if (node.is_sequence()) {
       scalars.assign(node.children.begin(), node.children.end());
     }
-    for (const YamlNode* s : scalars) {
-      if (s->is_plain() && yaml11::matches_timestamp(s->text)) {
+    for (const yaml::YamlNode* s : scalars) {
+      if (s->is_plain() && yaml::yaml11::matches_timestamp(s->text)) {
         r.warning(r.mark(*s), "default " + s->text +
                                   " is not a string: YAML reads it as a date (quote it to keep "
                                   "it exactly as written)");
@@ -231,20 +231,20 @@ std::optional<std::string> template_problem(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
+std::optional<Parameter> load_parameter(yaml::YamlReader& r, const yaml::YamlNode& node) {
   Parameter p;
   p.mark = r.mark(node);
   if (!node.is_map()) {
     r.error(p.mark, "a parameter must be a mapping with a `name`, not " + r.describe(node));
     return std::nullopt;
   }
-  const std::vector<Field> fields = r.fields(node);
+  const std::vector<yaml::Field> fields = r.fields(node);
   r.reject_unknown(
       fields,
       {"name", "type", "pass-as", "pass-true-as", "pass-false-as", "default", "optional", "min",
        "max", "choices", "multiple", "multiple-separator", "description", "category", "widget"},
       "a parameter");
-  const Field* name = find(fields, "name");
+  const yaml::Field* name = find(fields, "name");
   if (auto text = name ? r.string(*name) : std::nullopt) {
     p.name = *text;
   }
@@ -252,7 +252,7 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
     r.error(name && !name->value->is_null() ? r.mark(*name) : p.mark,
             name ? "parameter `name` must not be empty" : "parameter is missing `name`");
   }
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     if (f.key == "type") {
       p.type = parse_type(r, f).value_or(ParameterType::string);
     } else if (f.key == "multiple") {
@@ -280,7 +280,7 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
       }
     } else if (f.key == "choices" && r.expect_list(f)) {
       ValueList choices;
-      for (const YamlNode* item : r.items(*f.value)) {
+      for (const yaml::YamlNode* item : r.items(*f.value)) {
         auto v = r.value(*item);
         if (v && (v->is_list() || v->is_null())) {
           r.error(r.mark(*item), "`choices` items must be single values, not " + r.describe(*item));
@@ -292,11 +292,11 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
     }
   }
   const bool flag = p.type == ParameterType::flag;
-  if (const Field* f = find(fields, "multiple"); flag && f && p.multiple != MultipleMode::none) {
+  if (const yaml::Field* f = find(fields, "multiple"); flag && f && p.multiple != MultipleMode::none) {
     r.error(r.mark(*f), "a flag parameter can't be `multiple`");
     p.multiple = MultipleMode::none;
   }
-  if (const Field* f = find(fields, "choices"); flag && f && p.choices) {
+  if (const yaml::Field* f = find(fields, "choices"); flag && f && p.choices) {
     if (!std::all_of(p.choices->begin(), p.choices->end(),
                      [](const Value& c) { return c.is_bool(); })) {
       // The reference replaces a flag's choices with [True, False], silently.
@@ -304,21 +304,21 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
     }
     p.choices.reset();
   }
-  if (const Field* f = find(fields, "max");
+  if (const yaml::Field* f = find(fields, "max");
       f && p.min && p.max && p.min->to_double() > p.max->to_double()) {
     // The reference says nothing; no value can pass both (start rejects every one).
     r.note(r.mark(*f), "`min` (" + p.min->to_python_str() + ") is greater than `max` (" +
                            p.max->to_python_str() + "): no value is allowed");
   }
   for (const char* key : {"min", "max"}) {
-    const Field* f = find(fields, key);
+    const yaml::Field* f = find(fields, key);
     if (f && !f->value->is_null() && (flag || p.type == ParameterType::string)) {
       r.note(r.mark(*f->key_node),
              std::string("`") + key + "` applies only to integer and float parameters");
     }
   }
   for (const char* key : {"pass-true-as", "pass-false-as"}) {
-    const Field* f = find(fields, key);
+    const yaml::Field* f = find(fields, key);
     if (f && !flag) {
       r.warning(r.mark(*f->key_node),
                 std::string("`") + key + "` has no effect on non-flag parameters");
@@ -331,11 +331,11 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
     r.warning(r.mark(*find(fields, "pass-as")->key_node),
               "`pass-as` has no effect with `pass-true-as`/`pass-false-as`");
   }
-  if (const Field* f = find(fields, "optional"); flag && f && p.optional) {
+  if (const yaml::Field* f = find(fields, "optional"); flag && f && p.optional) {
     r.warning(r.mark(*f->key_node),
               "`optional` has no effect on flag parameters (they always are)");
   }
-  if (const Field* f = find(fields, "default")) {
+  if (const yaml::Field* f = find(fields, "default")) {
     auto v = f->value->is_null() ? std::nullopt : r.value(*f->value);
     if (v && v->is_list() && p.multiple == MultipleMode::none) {
       r.error(r.mark(*f), "a list `default` needs `multiple: repeat` or `multiple: separate`");
@@ -352,4 +352,4 @@ std::optional<Parameter> load_parameter(YamlReader& r, const YamlNode& node) {
   return p;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -11,12 +11,12 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 // Reads a parameter mapping, reporting every problem through `reader`. nullopt when the entry
 // has no usable name (it could not be referred to); otherwise the parameter as far as it could
 // be read, also when errors were reported.
-std::optional<Parameter> load_parameter(YamlReader& reader, const YamlNode& node);
+std::optional<Parameter> load_parameter(yaml::YamlReader& reader, const yaml::YamlNode& node);
 
 // The first problem of a pass-as / pass-true-as / pass-false-as template, or nullopt when it is
 // fine. Templates are Python str.format strings applied to each whitespace-separated word (spec
@@ -24,4 +24,4 @@ std::optional<Parameter> load_parameter(YamlReader& reader, const YamlNode& node
 // `{{` and `}}` are literal braces.
 std::optional<std::string> template_problem(std::string_view text);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
@@ -264,4 +264,4 @@ std::vector<std::string> validate_values(const Step& step, const ParameterValues
   return problems;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

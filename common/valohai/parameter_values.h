@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 // Values by parameter name, already typed: a list for a `multiple` parameter.
 using ParameterValues = std::map<std::string, Value>;
@@ -42,4 +42,4 @@ ParameterValues effective_values(const Step& step, const ParameterValues& given)
 std::vector<std::string> validate_values(const Step& step, const ParameterValues& effective,
                                          bool check_required = true);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <set>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
-std::optional<std::vector<std::string>> read_command(YamlReader& r, const Field& f) {
+std::optional<std::vector<std::string>> read_command(yaml::YamlReader& r, const yaml::Field& f) {
   if (f.value->is_scalar()) {
     if (auto text = r.string(f)) {
       return std::vector<std::string>{*text};
@@ -30,7 +30,7 @@ std::optional<std::vector<std::string>> read_command(YamlReader& r, const Field&
 }
 
 // `time-limit` / `no-output-timeout`: whole seconds, or a duration text for parse_duration().
-std::optional<std::int64_t> read_duration(YamlReader& r, const Field& f) {
+std::optional<std::int64_t> read_duration(yaml::YamlReader& r, const yaml::Field& f) {
   const auto v = f.value->is_scalar() ? r.value(*f.value) : std::nullopt;
   if (v && v->is_int()) {
     if (v->as_int() < 0) {
@@ -55,17 +55,17 @@ std::optional<std::int64_t> read_duration(YamlReader& r, const Field& f) {
   return std::nullopt;
 }
 
-std::optional<EnvironmentVariable> load_environment_variable(YamlReader& r, const YamlNode& node) {
+std::optional<EnvironmentVariable> load_environment_variable(yaml::YamlReader& r, const yaml::YamlNode& node) {
   if (!node.is_map()) {
     r.error(r.mark(node),
             "an environment variable must be a mapping with a `name`, not " + r.describe(node));
     return std::nullopt;
   }
   EnvironmentVariable env;
-  const std::vector<Field> fields = r.fields(node);
+  const std::vector<yaml::Field> fields = r.fields(node);
   r.reject_unknown(fields, {"name", "default", "optional", "description"},
                    "an environment variable");
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     if (f.key == "name") {
       env.name = r.string(f).value_or("");
     } else if (f.key == "optional") {
@@ -89,11 +89,11 @@ std::optional<EnvironmentVariable> load_environment_variable(YamlReader& r, cons
   return env;
 }
 
-void read_parameters(YamlReader& r, const Field& f, Step& step) {
+void read_parameters(yaml::YamlReader& r, const yaml::Field& f, Step& step) {
   std::set<std::string> names;
-  const std::vector<const YamlNode*>& items = r.items(*f.value);
+  const std::vector<const yaml::YamlNode*>& items = r.items(*f.value);
   step.parameters.reserve(items.size());
-  for (const YamlNode* item : items) {
+  for (const yaml::YamlNode* item : items) {
     if (r.stopped()) {
       return;
     }
@@ -109,9 +109,9 @@ void read_parameters(YamlReader& r, const Field& f, Step& step) {
   }
 }
 
-void read_environment_variables(YamlReader& r, const Field& f, Step& step) {
+void read_environment_variables(yaml::YamlReader& r, const yaml::Field& f, Step& step) {
   std::set<std::string> names;
-  for (const YamlNode* item : r.items(*f.value)) {
+  for (const yaml::YamlNode* item : r.items(*f.value)) {
     auto env = load_environment_variable(r, *item);
     if (env && !names.insert(env->name).second) {
       r.error(r.mark(*item), "duplicate environment variable '" + env->name + "'");
@@ -123,11 +123,11 @@ void read_environment_variables(YamlReader& r, const Field& f, Step& step) {
 
 // `stop-condition`: kept as written; malformed is an error, as the reference's lint (leval)
 // reports: "FILE:LINE: error: stop-condition: column N: ..." (N within the expression).
-void read_stop_condition(YamlReader& r, const Field& f, Step& step) {
+void read_stop_condition(yaml::YamlReader& r, const yaml::Field& f, Step& step) {
   step.stop_condition = r.string(f);
   step.stop_condition_mark = r.mark(f);
   if (step.stop_condition) {
-    if (auto parsed = StopCondition::parse(*step.stop_condition); !parsed) {
+    if (auto parsed = expression::StopCondition::parse(*step.stop_condition); !parsed) {
       Mark line = r.mark(f);
       line.column = 0;
       r.error(line, "stop-condition: " + parsed.error().message);
@@ -152,19 +152,19 @@ std::string unfetchable_scheme(std::string_view url) {
 
 // `inputs:` items, checked as the reference's schema (input-item) does; a default URL vhtask
 // cannot fetch is a note (the execution then needs `--input NAME=...`).
-void check_inputs(YamlReader& r, const Field& f) {
-  for (const YamlNode* item : r.items(*f.value)) {
+void check_inputs(yaml::YamlReader& r, const yaml::Field& f) {
+  for (const yaml::YamlNode* item : r.items(*f.value)) {
     if (!item->is_map()) {
       r.error(r.mark(*item), "`inputs` items must be mappings, not " + r.describe(*item));
       continue;
     }
-    const std::vector<Field> fields = r.fields(*item);
+    const std::vector<yaml::Field> fields = r.fields(*item);
     r.reject_unknown(
         fields,
         {"name", "default", "description", "download", "filename", "keep-directories", "optional"},
         "an input");
     std::string name;
-    for (const Field& g : fields) {
+    for (const yaml::Field& g : fields) {
       if (g.key == "name") {
         name = r.string(g).value_or("");
         if (name.size() > 64) {
@@ -179,7 +179,7 @@ void check_inputs(YamlReader& r, const Field& f) {
     if (name.empty()) {
       r.error(r.mark(*item), "input is missing `name`");
     }
-    for (const Field& g : fields) {
+    for (const yaml::Field& g : fields) {
       if (g.key != "default" || g.value->is_null()) {
         continue;
       }
@@ -202,7 +202,7 @@ void check_inputs(YamlReader& r, const Field& f) {
 }
 
 // Informational fields: only their type is checked.
-void check_informational(YamlReader& r, const Field& f) {
+void check_informational(yaml::YamlReader& r, const yaml::Field& f) {
   const std::string_view k = f.key;
   if (k == "environment" || k == "icon" || k == "category" || k == "runtime-config-preset" ||
       k == "upload-store") {
@@ -217,7 +217,7 @@ void check_informational(YamlReader& r, const Field& f) {
   } else if (k == "inputs" && r.expect_list(f)) {
     check_inputs(r, f);
   } else if ((k == "outputs" || k == "mounts") && r.expect_list(f)) {
-    for (const YamlNode* item : r.items(*f.value)) {
+    for (const yaml::YamlNode* item : r.items(*f.value)) {
       const bool ok = item->is_map() || ((k == "mounts" || k == "outputs") && item->is_scalar());
       if (!ok) {
         r.error(r.mark(*item),
@@ -229,14 +229,14 @@ void check_informational(YamlReader& r, const Field& f) {
 
 }  // namespace
 
-std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
+std::optional<Step> load_step(yaml::YamlReader& r, const yaml::YamlNode& node) {
   Step step;
   step.mark = r.mark(node);
   if (!node.is_map()) {
     r.error(step.mark, "`step` must be a mapping of step fields, not " + r.describe(node));
     return std::nullopt;
   }
-  const std::vector<Field> fields = r.fields(node);
+  const std::vector<yaml::Field> fields = r.fields(node);
   r.reject_unknown(fields,
                    {"name",
                     "image",
@@ -266,7 +266,7 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
   bool has_runtime_config_preset = false;
   bool has_environment = false;
   // The name first: later messages mention it.
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     if (f.key == "name") {
       step.name = r.string(f).value_or("");
       has_name = !f.value->is_null();
@@ -275,7 +275,7 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
       }
     }
   }
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     if (f.key == "image") {
       auto image = r.string(f);
       has_image = image.has_value() || !f.value->is_null();
@@ -297,7 +297,7 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
       step.stop_condition_mark = r.mark(f);
       // Malformed: "FILE:LINE: error: stop-condition: column N: ..." as on a task.
       if (step.stop_condition) {
-        if (auto parsed = StopCondition::parse(*step.stop_condition); !parsed) {
+        if (auto parsed = expression::StopCondition::parse(*step.stop_condition); !parsed) {
           Mark line = step.stop_condition_mark;
           line.column = 0;
           r.error(line, "stop-condition: " + parsed.error().message);
@@ -334,4 +334,4 @@ std::optional<Step> load_step(YamlReader& r, const YamlNode& node) {
   return step;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -8,12 +8,12 @@
 
 #include <optional>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 // Reads a step mapping, reporting every problem through `reader`: unknown fields, wrong types,
 // missing `name`/`image`/`command`, duplicate parameter or environment variable names, bad
 // durations. nullopt when the step is not a mapping or has no name; otherwise the step as far
 // as it could be read, also when errors were reported.
-std::optional<Step> load_step(YamlReader& reader, const YamlNode& node);
+std::optional<Step> load_step(yaml::YamlReader& reader, const yaml::YamlNode& node);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

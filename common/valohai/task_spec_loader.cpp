@@ -7,7 +7,7 @@
 #include <cctype>
 #include <set>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
@@ -25,8 +25,8 @@ std::string normalized(std::string s, char from, char to) {
   return s;
 }
 
-const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
-  for (const Field& f : fields) {
+const yaml::Field* find_field(const std::vector<yaml::Field>& fields, std::string_view key) {
+  for (const yaml::Field& f : fields) {
     if (kebab(f.key) == key) {
       return &f;
     }
@@ -34,7 +34,7 @@ const Field* find_field(const std::vector<Field>& fields, std::string_view key) 
   return nullptr;
 }
 
-void read_type(YamlReader& r, const Field& f, TaskSpec& spec) {
+void read_type(yaml::YamlReader& r, const yaml::Field& f, TaskSpec& spec) {
   const auto text = r.string(f);
   if (!text) {
     return;
@@ -57,7 +57,7 @@ void read_type(YamlReader& r, const Field& f, TaskSpec& spec) {
                          "bayesian_tpe or distributed)");
 }
 
-void read_on_child_error(YamlReader& r, const Field& f, TaskSpec& spec) {
+void read_on_child_error(yaml::YamlReader& r, const yaml::Field& f, TaskSpec& spec) {
   const auto text = r.string(f);
   if (!text) {
     return;
@@ -75,7 +75,7 @@ void read_on_child_error(YamlReader& r, const Field& f, TaskSpec& spec) {
                          "stop-all-and-error)");
 }
 
-std::optional<std::int64_t> positive(YamlReader& r, const Field& f) {
+std::optional<std::int64_t> positive(yaml::YamlReader& r, const yaml::Field& f) {
   auto n = r.integer(f);
   if (n && *n < 1) {
     r.error(r.mark(f), "`" + std::string(f.key) + "` must be at least 1");
@@ -84,9 +84,9 @@ std::optional<std::int64_t> positive(YamlReader& r, const Field& f) {
   return n;
 }
 
-void read_variants(YamlReader& r, const Field& f, TaskSpec& spec) {
+void read_variants(yaml::YamlReader& r, const yaml::Field& f, TaskSpec& spec) {
   std::set<std::string> names;
-  for (const YamlNode* item : r.items(*f.value)) {
+  for (const yaml::YamlNode* item : r.items(*f.value)) {
     if (r.stopped()) {
       return;
     }
@@ -99,15 +99,15 @@ void read_variants(YamlReader& r, const Field& f, TaskSpec& spec) {
   }
 }
 
-void read_parameter_sets(YamlReader& r, const Field& f, TaskSpec& spec) {
-  for (const YamlNode* item : r.items(*f.value)) {
+void read_parameter_sets(yaml::YamlReader& r, const yaml::Field& f, TaskSpec& spec) {
+  for (const yaml::YamlNode* item : r.items(*f.value)) {
     if (!item->is_map()) {
       r.error(r.mark(*item), "`parameter-sets` items must be mappings of parameter values, not " +
                                  r.describe(*item));
       continue;
     }
     std::vector<std::pair<std::string, Value>> row;
-    for (const Field& cell : r.fields(*item)) {
+    for (const yaml::Field& cell : r.fields(*item)) {
       if (auto v = r.value(*cell.value)) {
         row.emplace_back(std::string(cell.key), std::move(*v));
       }
@@ -119,8 +119,8 @@ void read_parameter_sets(YamlReader& r, const Field& f, TaskSpec& spec) {
 }
 
 // Lint notes the reference gives for fields that do nothing with the task's type.
-void warn_unused(YamlReader& r, const std::vector<Field>& fields, const TaskSpec& spec) {
-  for (const Field& f : fields) {
+void warn_unused(yaml::YamlReader& r, const std::vector<yaml::Field>& fields, const TaskSpec& spec) {
+  for (const yaml::Field& f : fields) {
     const std::string k = kebab(f.key);
     if (k == "parameter-sets" && spec.type != TaskType::manual_search) {
       r.warning(r.mark(*f.key_node), "`parameter-sets` only make sense with manual_search tasks");
@@ -134,17 +134,17 @@ void warn_unused(YamlReader& r, const std::vector<Field>& fields, const TaskSpec
 
 }  // namespace
 
-std::optional<TaskSpec> read_task_spec(YamlReader& r, const YamlNode& node, TaskSpecSource source) {
+std::optional<TaskSpec> read_task_spec(yaml::YamlReader& r, const yaml::YamlNode& node, TaskSpecSource source) {
   TaskSpec spec;
   spec.mark = r.mark(node);
   if (!node.is_map()) {
     r.error(spec.mark, "a task must be a mapping of task fields, not " + r.describe(node));
     return std::nullopt;
   }
-  const std::vector<Field> fields = r.fields(node);
+  const std::vector<yaml::Field> fields = r.fields(node);
   bool has_name = false;
   bool has_step = false;
-  for (const Field& f : fields) {
+  for (const yaml::Field& f : fields) {
     const std::string k = kebab(f.key);
     if (k == "name") {
       spec.name = r.string(f).value_or("");
@@ -174,7 +174,7 @@ std::optional<TaskSpec> read_task_spec(YamlReader& r, const YamlNode& node, Task
       spec.stop_condition = r.string(f);
       if (spec.stop_condition) {
         // Malformed: "FILE:LINE: error: stop-condition: column N: ..." (N within the expression).
-        if (auto parsed = StopCondition::parse(*spec.stop_condition); !parsed) {
+        if (auto parsed = expression::StopCondition::parse(*spec.stop_condition); !parsed) {
           Mark line = r.mark(f);
           line.column = 0;
           r.error(line, "stop-condition: " + parsed.error().message);
@@ -223,7 +223,7 @@ std::optional<TaskSpec> read_task_spec(YamlReader& r, const YamlNode& node, Task
 
 LoadedTaskSpec load_task_spec(std::string_view text, const std::string& file) {
   LoadedTaskSpec out;
-  YamlReader reader(file, text, out.diagnostics);
+  yaml::YamlReader reader(file, text, out.diagnostics);
   const auto root = reader.parse();
   if (!root) {
     return out;
@@ -248,4 +248,4 @@ LoadedTaskSpec load_task_spec(std::string_view text, const std::string& file) {
   return out;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

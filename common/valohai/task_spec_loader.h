@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 struct LoadedTaskSpec {
   TaskSpec spec;            // everything that could be read; meaningful only without errors
@@ -34,7 +34,7 @@ enum class TaskSpecSource { blueprint, grid_file };
 // Reads a task mapping (a `- task:` item's value or a grid file's top level) through `reader`.
 // Keys are kebab-case; snake_case spellings are accepted too, as the reference parser does.
 // nullopt when `node` is not a mapping; otherwise the task as far as it could be read.
-std::optional<TaskSpec> read_task_spec(YamlReader& reader, const YamlNode& node,
+std::optional<TaskSpec> read_task_spec(yaml::YamlReader& reader, const yaml::YamlNode& node,
                                        TaskSpecSource source);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

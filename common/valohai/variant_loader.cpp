@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 namespace {
 
@@ -37,14 +37,14 @@ std::string lower(std::string s) {
   return s;
 }
 
-const Field* find(const std::vector<Field>& fields, std::string_view key) {
+const yaml::Field* find(const std::vector<yaml::Field>& fields, std::string_view key) {
   auto it =
-      std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.key == key; });
+      std::find_if(fields.begin(), fields.end(), [&](const yaml::Field& f) { return f.key == key; });
   return it == fields.end() ? nullptr : &*it;
 }
 
 // Reads the rules of a known style into `v`; `prefix` is "parameter 'NAME': ".
-void read_rules(YamlReader& r, const StyleInfo& info, const std::vector<Field>& rules,
+void read_rules(yaml::YamlReader& r, const StyleInfo& info, const std::vector<yaml::Field>& rules,
                 const std::string& prefix, VariantSpec& v) {
   // Unknown to the reference's schema (variant-param-rule-item): an error. Known there but
   // not used by this style (`base` on random, `numberify`): accepted and ignored.
@@ -54,7 +54,7 @@ void read_rules(YamlReader& r, const StyleInfo& info, const std::vector<Field>& 
   r.reject_unknown(rules, k_reference_rules,
                    "the rules of " + std::string(info.name) + " parameter '" + v.name +
                        "' (allowed: " + std::string(info.allowed) + ")");
-  for (const Field& f : rules) {
+  for (const yaml::Field& f : rules) {
     const std::string_view k = f.key;
     if (std::find(info.rules.begin(), info.rules.end(), k) == info.rules.end()) {
       if (std::find(k_reference_rules.begin(), k_reference_rules.end(), k) !=
@@ -71,7 +71,7 @@ void read_rules(YamlReader& r, const StyleInfo& info, const std::vector<Field>& 
       }
     } else if (k == "items" && r.expect_list(f)) {
       ValueList items;
-      for (const YamlNode* item : r.items(*f.value)) {
+      for (const yaml::YamlNode* item : r.items(*f.value)) {
         auto value = item->is_scalar() ? r.value(*item) : std::nullopt;
         if (value && !value->is_null()) {
           items.push_back(std::move(*value));
@@ -126,15 +126,15 @@ void read_rules(YamlReader& r, const StyleInfo& info, const std::vector<Field>& 
 }
 
 // The spec's checks on a style's rules, at the rule's position (or the rules mapping's).
-void check_rules(YamlReader& r, const std::vector<Field>& rules, const Mark& rules_mark,
+void check_rules(yaml::YamlReader& r, const std::vector<yaml::Field>& rules, const Mark& rules_mark,
                  const std::string& prefix, const StyleInfo& info, const VariantSpec& v) {
   auto at = [&](std::string_view key) {
-    const Field* f = find(rules, key);
+    const yaml::Field* f = find(rules, key);
     return f ? r.mark(*f) : rules_mark;
   };
   // A rule that is there but unreadable was reported already; only a missing one is reported here.
   auto need = [&](bool present, std::string_view what, std::string_view alias = {}) {
-    const Field* f = find(rules, what);
+    const yaml::Field* f = find(rules, what);
     f = (f == nullptr && !alias.empty()) ? find(rules, alias) : f;
     if (!present && (f == nullptr || f->value->is_null())) {
       r.error(rules_mark, prefix + std::string(info.name) + " needs `" + std::string(what) + "`");
@@ -197,7 +197,7 @@ void check_rules(YamlReader& r, const std::vector<Field>& rules, const Mark& rul
 
 }  // namespace
 
-std::optional<VariantSpec> load_variant(YamlReader& r, const YamlNode& node) {
+std::optional<VariantSpec> load_variant(yaml::YamlReader& r, const yaml::YamlNode& node) {
   VariantSpec v;
   v.mark = r.mark(node);
   if (!node.is_map()) {
@@ -205,9 +205,9 @@ std::optional<VariantSpec> load_variant(YamlReader& r, const YamlNode& node) {
             "a task parameter must be a mapping of name, style and rules, not " + r.describe(node));
     return std::nullopt;
   }
-  const std::vector<Field> fields = r.fields(node);
+  const std::vector<yaml::Field> fields = r.fields(node);
   r.reject_unknown(fields, {"name", "style", "rules"}, "a task parameter");
-  const Field* name = find(fields, "name");
+  const yaml::Field* name = find(fields, "name");
   v.name = name ? r.string(*name).value_or("") : "";
   if (v.name.empty()) {
     r.error(name ? r.mark(*name) : v.mark, "task parameter is missing `name`");
@@ -215,7 +215,7 @@ std::optional<VariantSpec> load_variant(YamlReader& r, const YamlNode& node) {
   }
   const std::string prefix = "parameter '" + v.name + "': ";
   const StyleInfo* info = nullptr;
-  const Field* style = find(fields, "style");
+  const yaml::Field* style = find(fields, "style");
   if (auto text = style ? r.string(*style) : std::nullopt) {
     const std::string wanted = lower(*text);
     for (const StyleInfo& candidate : k_styles) {
@@ -228,16 +228,16 @@ std::optional<VariantSpec> load_variant(YamlReader& r, const YamlNode& node) {
   } else if (style == nullptr || style->value->is_null()) {
     r.error(v.mark, prefix + "missing `style`");
   }
-  const Field* rules = find(fields, "rules");
+  const yaml::Field* rules = find(fields, "rules");
   if (rules == nullptr || rules->value->is_null()) {
     r.error(v.mark, prefix + "missing `rules`");
   } else if (r.expect_map(*rules) && info != nullptr) {
     v.style = info->style;
-    const std::vector<Field> rule_fields = r.fields(*rules->value);
+    const std::vector<yaml::Field> rule_fields = r.fields(*rules->value);
     read_rules(r, *info, rule_fields, prefix, v);
     check_rules(r, rule_fields, r.mark(*rules), prefix, *info, v);
   }
   return v;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

@@ -9,7 +9,7 @@
 
 #include <optional>
 
-namespace vhtask::common {
+namespace vhtask::common::valohai {
 
 // Reads a variant mapping, reporting every problem through `reader`, each message starting with
 // "parameter '<name>': ". Rules by style (plus `integerify` for all):
@@ -19,6 +19,6 @@ namespace vhtask::common {
 // Checks: unknown fields and rules, missing rules, `End must be greater than or equal to start.`,
 // step > 0, count >= 1, base > 0, min <= max and min > 0 for the log distributions (our rules
 // beyond the spec's). nullopt when the entry is not a mapping or has no name.
-std::optional<VariantSpec> load_variant(YamlReader& reader, const YamlNode& node);
+std::optional<VariantSpec> load_variant(yaml::YamlReader& reader, const yaml::YamlNode& node);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::valohai

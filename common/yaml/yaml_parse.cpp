@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 namespace {
 
@@ -235,4 +235,4 @@ const YamlNode* YamlReader::parse() {
   return &m_tree->root();
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

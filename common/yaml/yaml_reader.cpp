@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 namespace {
 
@@ -440,4 +440,4 @@ std::optional<std::vector<std::string>> YamlReader::string_list(const Field& fie
   return ok ? std::optional(std::move(out)) : std::nullopt;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 // One key/value pair of a mapping, after `<<` merge keys are applied. Points into the reader's
 // tree; `key` views the key node's text.
@@ -125,4 +125,4 @@ private:
   bool m_stopped = false;
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

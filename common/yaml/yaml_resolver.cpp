@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 namespace yaml11 {
 
@@ -453,4 +453,4 @@ std::string number_source_text(std::string_view plain_text, const Value& value) 
   return sign + t;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

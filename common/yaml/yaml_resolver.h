@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-namespace vhtask::common::yaml11 {
+namespace vhtask::common::yaml::yaml11 {
 
 // `~`, `null`, `Null`, `NULL` or empty.
 bool matches_null(std::string_view text);
@@ -45,4 +45,4 @@ Value construct_int(std::string_view text);
 // Python would raise.
 std::optional<double> construct_float(std::string_view text);
 
-}  // namespace vhtask::common::yaml11
+}  // namespace vhtask::common::yaml::yaml11

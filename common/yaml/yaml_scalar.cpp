@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 namespace {
 
@@ -172,4 +172,4 @@ Result<Value> yaml_to_value(const YamlNode& node, const std::string& file, std::
   return convert(node, file, 0, budget);
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

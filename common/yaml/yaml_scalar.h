@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 // Types a plain (unquoted, untagged) scalar by PyYAML's YAML 1.1 rules: null (`~`, `null`, empty),
 // bools (true/false/yes/no/on/off in lower, Capitalised or UPPER case), ints (`300`, `-3`, `+4`,
@@ -49,4 +49,4 @@ Result<Value> yaml_to_value(const YamlNode& node, const std::string& file, std::
 // sexagesimal floats, inf and nan print as Python's repr. Other values return `plain_text`.
 std::string number_source_text(std::string_view plain_text, const Value& value);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

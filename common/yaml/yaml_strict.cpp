@@ -2,7 +2,7 @@
 
 #include <set>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 namespace {
 
@@ -347,4 +347,4 @@ std::optional<YamlStrictProblem> find_pyyaml_strictness_problem(std::string_view
   return StrictScanner(text).run();
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 struct YamlStrictProblem {
   int line = 1;    // 1-based
@@ -27,4 +27,4 @@ struct YamlStrictProblem {
 // The first problem in `text` (UTF-8, without a BOM), or nullopt.
 std::optional<YamlStrictProblem> find_pyyaml_strictness_problem(std::string_view text);
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

@@ -6,7 +6,7 @@
 #include <istream>
 #include <streambuf>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 namespace {
 
@@ -133,4 +133,4 @@ YamlTree YamlTree::parse(std::string_view text) {
   return tree;
 }
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

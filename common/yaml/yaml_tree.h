@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vhtask::common {
+namespace vhtask::common::yaml {
 
 struct YamlNode {
   enum class Kind { null, scalar, sequence, mapping };
@@ -68,4 +68,4 @@ private:
   friend class YamlTreeBuilder;
 };
 
-}  // namespace vhtask::common
+}  // namespace vhtask::common::yaml

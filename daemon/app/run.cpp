@@ -89,7 +89,7 @@ int serve(const Options& options, Background& background) {
   };
   server::CommandContext context{io, engine, shutdown, std::move(warnings)};
   server = std::make_unique<server::Server>(
-      io, [&context](const common::json_rpc::Request& request,
+      io, [&context](const common::protocol::Request& request,
                      std::shared_ptr<server::Reply> reply) { dispatch(context, request, reply); });
   if (const int fd = systemd_listen_fd(); fd >= 0) {
     if (auto adopted = server->adopt(fd); !adopted) {

@@ -25,7 +25,7 @@ std::span<const Command> command_table() {
   return k_commands;
 }
 
-void dispatch(CommandContext& ctx, const common::json_rpc::Request& request,
+void dispatch(CommandContext& ctx, const common::protocol::Request& request,
               const std::shared_ptr<Reply>& reply) {
   for (const auto& command : command_table()) {
     if (command.name == request.method) {
@@ -34,7 +34,7 @@ void dispatch(CommandContext& ctx, const common::json_rpc::Request& request,
     }
   }
   // Answered through the Reply so a notification (no id) gets nothing, as JSON-RPC requires.
-  reply->rpc_error(common::json_rpc::RpcError::method_not_found(request.method));
+  reply->rpc_error(common::protocol::RpcError::method_not_found(request.method));
 }
 
 }  // namespace vhtask::daemon::server

@@ -44,7 +44,7 @@ struct Command {
 std::span<const Command> command_table();
 
 // Finds the handler for request.method and runs it; unknown methods get -32601.
-void dispatch(CommandContext& ctx, const common::json_rpc::Request& request,
+void dispatch(CommandContext& ctx, const common::protocol::Request& request,
               const std::shared_ptr<Reply>& reply);
 
 // The handlers (daemon/server/commands/<name>.cpp).

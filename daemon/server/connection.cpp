@@ -8,7 +8,7 @@
 
 namespace vhtask::daemon::server {
 
-namespace json_rpc = common::json_rpc;
+namespace protocol = common::protocol;
 
 Connection::Connection(boost::asio::local::stream_protocol::socket socket, const Dispatch& dispatch)
     : m_socket(std::move(socket)), m_dispatch(dispatch) {}
@@ -42,17 +42,17 @@ void Connection::read_more() {
       });
 }
 
-void Connection::handle(const json_rpc::Frame& frame) {
-  if (frame.kind == json_rpc::Frame::Kind::oversize) {
-    send(json_rpc::serialize(common::protocol::message_too_large_response()));
+void Connection::handle(const protocol::Frame& frame) {
+  if (frame.kind == protocol::Frame::Kind::oversize) {
+    send(protocol::serialize(common::protocol::message_too_large_response()));
     return;
   }
-  auto parsed = json_rpc::parse_request(frame.text);
-  if (auto* error = std::get_if<json_rpc::Response>(&parsed)) {
-    send(json_rpc::serialize(*error));
+  auto parsed = protocol::parse_request(frame.text);
+  if (auto* error = std::get_if<protocol::Response>(&parsed)) {
+    send(protocol::serialize(*error));
     return;
   }
-  auto& request = std::get<json_rpc::Request>(parsed);
+  auto& request = std::get<protocol::Request>(parsed);
   auto reply = std::make_shared<Reply>(weak_from_this(), request.id);
   m_dispatch(request, reply);
   if (!reply->finished()) {

@@ -31,7 +31,7 @@
 namespace vhtask::daemon::server {
 
 // Called for every well-formed request; answers through the Reply, now or later.
-using Dispatch = std::function<void(const common::json_rpc::Request&, std::shared_ptr<Reply>)>;
+using Dispatch = std::function<void(const common::protocol::Request&, std::shared_ptr<Reply>)>;
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
@@ -64,13 +64,13 @@ public:
 
 private:
   void read_more();
-  void handle(const common::json_rpc::Frame& frame);
+  void handle(const common::protocol::Frame& frame);
   void write_next();
   void on_written();
 
   boost::asio::local::stream_protocol::socket m_socket;
   const Dispatch& m_dispatch;
-  common::json_rpc::LineBuffer m_lines;
+  common::protocol::LineBuffer m_lines;
   std::array<char, 64 * 1024> m_buffer{};
   std::deque<std::string> m_outbox;
   std::size_t m_queued_bytes = 0;  // the bytes of m_outbox

@@ -5,7 +5,7 @@
 
 namespace vhtask::daemon::server {
 
-namespace json_rpc = common::json_rpc;
+namespace protocol = common::protocol;
 
 Reply::Reply(std::weak_ptr<Connection> connection, std::optional<boost::json::value> id)
     : m_connection(std::move(connection)), m_id(std::move(id)) {}
@@ -37,7 +37,7 @@ void Reply::notify(std::string_view method, boost::json::object params) {
     return;
   }
   params["request"] = *m_id;
-  send(json_rpc::serialize(json_rpc::Notification{std::string(method), std::move(params)}));
+  send(protocol::serialize(protocol::Notification{std::string(method), std::move(params)}));
 }
 
 void Reply::result(boost::json::value value) {
@@ -46,7 +46,7 @@ void Reply::result(boost::json::value value) {
   }
   m_finished = true;
   if (m_id) {
-    send(json_rpc::serialize(json_rpc::make_result(*m_id, std::move(value))));
+    send(protocol::serialize(protocol::make_result(*m_id, std::move(value))));
   }
 }
 
@@ -56,21 +56,21 @@ void Reply::fail(const Error& error) {
   }
   m_finished = true;
   if (m_id) {
-    send(json_rpc::serialize(json_rpc::make_error(*m_id, common::protocol::to_rpc_error(error))));
+    send(protocol::serialize(protocol::make_error(*m_id, common::protocol::to_rpc_error(error))));
   }
 }
 
 void Reply::invalid_params(std::string message) {
-  rpc_error(json_rpc::RpcError::invalid_params(std::move(message)));
+  rpc_error(protocol::RpcError::invalid_params(std::move(message)));
 }
 
-void Reply::rpc_error(json_rpc::RpcError error) {
+void Reply::rpc_error(protocol::RpcError error) {
   if (m_finished) {
     return;
   }
   m_finished = true;
   if (m_id) {
-    send(json_rpc::serialize(json_rpc::make_error(*m_id, std::move(error))));
+    send(protocol::serialize(protocol::make_error(*m_id, std::move(error))));
   }
 }
 

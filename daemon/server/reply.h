@@ -37,7 +37,7 @@ public:
   void result(boost::json::value value);
   void fail(const Error& error);             // mapped with protocol::to_rpc_error
   void invalid_params(std::string message);  // -32602: the params could not be decoded
-  void rpc_error(common::json_rpc::RpcError error);
+  void rpc_error(common::protocol::RpcError error);
 
   bool finished() const { return m_finished; }
   bool connected() const;

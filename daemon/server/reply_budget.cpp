@@ -22,13 +22,13 @@ std::size_t json_bytes(const boost::json::value& value) {
   return total;
 }
 
-common::json_rpc::RpcError reply_too_large(std::string_view method, std::size_t bytes,
+common::protocol::RpcError reply_too_large(std::string_view method, std::size_t bytes,
                                            std::string_view advice) {
   return {common::protocol::k_message_too_large,
           fmt::format("the reply to `{}` would be {} bytes, over the protocol's limit of {} bytes, "
                       "and this client did not ask for it in pages (capability byte-paging): {}, "
                       "or use a newer vhtask",
-                      method, bytes, common::json_rpc::k_max_message_bytes, advice),
+                      method, bytes, common::protocol::k_max_message_bytes, advice),
           {}};
 }
 

@@ -52,7 +52,7 @@ private:
 
 // The answer to a client that did not ask for pages when the whole reply (`bytes`) would not
 // fit: error -32007 saying so, with `advice` on what to do instead.
-common::json_rpc::RpcError reply_too_large(std::string_view method, std::size_t bytes,
+common::protocol::RpcError reply_too_large(std::string_view method, std::size_t bytes,
                                            std::string_view advice);
 
 }  // namespace vhtask::daemon::server

@@ -103,17 +103,17 @@ Result<void> write_slurm_launcher(const std::string& exec_dir, const std::string
   std::string text =
       "#!/bin/sh\n# Written by vhtaskd: this execution's supervisor, as the local "
       "executor would start it.\nexec </dev/null >>";
-  common::append_shell_quoted(text, exec_dir + "/" + supervisor::execution_files::k_supervisor_log);
+  common::render::append_shell_quoted(text, exec_dir + "/" + supervisor::execution_files::k_supervisor_log);
   text += " 2>&1\nexec env -i --";
   for (const auto& entry : env) {
     text += " \\\n  ";
-    common::append_shell_quoted(text, entry);
+    common::render::append_shell_quoted(text, entry);
   }
   text += " \\\n  ";
-  common::append_shell_quoted(text, binary);
+  common::render::append_shell_quoted(text, binary);
   for (const auto& arg : args) {
     text += ' ';
-    common::append_shell_quoted(text, arg);
+    common::render::append_shell_quoted(text, arg);
   }
   text += '\n';
   return write_atomically(exec_dir + "/slurm-run", text, 0700);
@@ -138,9 +138,9 @@ Result<std::string> write_array_script(const std::string& work_dir, const std::s
   std::string script = "#!/bin/sh\n# Written by vhtaskd: Slurm array " + name +
                        ". Element N runs, one after another, the executions on line N+1 of the "
                        "manifest.\nexecs=";
-  common::append_shell_quoted(script, executions_dir);
+  common::render::append_shell_quoted(script, executions_dir);
   script += "\nids=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" ";
-  common::append_shell_quoted(script, manifest_path);
+  common::render::append_shell_quoted(script, manifest_path);
   script += R"()
 cancelled=
 pid=

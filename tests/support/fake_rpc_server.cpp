@@ -14,7 +14,7 @@
 
 namespace vhtask::test {
 
-namespace json_rpc = common::json_rpc;
+namespace protocol = common::protocol;
 
 namespace {
 
@@ -76,7 +76,7 @@ void FakeRpcServer::set_capabilities(std::vector<std::string> capabilities) {
   m_capabilities = std::move(capabilities);
 }
 
-std::vector<json_rpc::Request> FakeRpcServer::requests() const {
+std::vector<protocol::Request> FakeRpcServer::requests() const {
   std::lock_guard lock(m_mutex);
   return m_requests;
 }
@@ -91,22 +91,22 @@ boost::json::object FakeRpcServer::last_params(const std::string& method) const 
   return {};
 }
 
-std::string FakeRpcServer::result(const json_rpc::Request& request, boost::json::value value) {
+std::string FakeRpcServer::result(const protocol::Request& request, boost::json::value value) {
   return without_newline(
-      json_rpc::serialize(json_rpc::make_result(request.id.value_or(nullptr), std::move(value))));
+      protocol::serialize(protocol::make_result(request.id.value_or(nullptr), std::move(value))));
 }
 
-std::string FakeRpcServer::error(const json_rpc::Request& request, int code, std::string message) {
-  return without_newline(json_rpc::serialize(json_rpc::make_error(
-      request.id.value_or(nullptr), json_rpc::RpcError{code, std::move(message), {}})));
+std::string FakeRpcServer::error(const protocol::Request& request, int code, std::string message) {
+  return without_newline(protocol::serialize(protocol::make_error(
+      request.id.value_or(nullptr), protocol::RpcError{code, std::move(message), {}})));
 }
 
 std::string FakeRpcServer::notification(std::string method, boost::json::object params) {
   return without_newline(
-      json_rpc::serialize(json_rpc::Notification{std::move(method), std::move(params)}));
+      protocol::serialize(protocol::Notification{std::move(method), std::move(params)}));
 }
 
-FakeReply FakeRpcServer::default_reply(const json_rpc::Request& request) const {
+FakeReply FakeRpcServer::default_reply(const protocol::Request& request) const {
   if (request.method == "version") {
     boost::json::array capabilities;
     {
@@ -119,7 +119,7 @@ FakeReply FakeRpcServer::default_reply(const json_rpc::Request& request) const {
         request,
         {{"protocol", 1}, {"server", "fake vhtaskd"}, {"capabilities", std::move(capabilities)}})}};
   }
-  return {{error(request, json_rpc::k_method_not_found, "no method " + request.method)}};
+  return {{error(request, protocol::k_method_not_found, "no method " + request.method)}};
 }
 
 void FakeRpcServer::serve() {
@@ -143,7 +143,7 @@ void FakeRpcServer::serve() {
 }
 
 void FakeRpcServer::serve_connection(int fd) {
-  json_rpc::LineBuffer buffer;
+  protocol::LineBuffer buffer;
   for (;;) {
     pollfd fds[2] = {{fd, POLLIN, 0}, {m_wake[0], POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
@@ -162,8 +162,8 @@ void FakeRpcServer::serve_connection(int fd) {
     }
     buffer.append(std::string_view(chunk, static_cast<std::size_t>(n)));
     while (auto frame = buffer.next()) {
-      auto parsed = json_rpc::parse_request(frame->text);
-      auto* request = std::get_if<json_rpc::Request>(&parsed);
+      auto parsed = protocol::parse_request(frame->text);
+      auto* request = std::get_if<protocol::Request>(&parsed);
       if (request == nullptr) {
         continue;
       }

@@ -32,7 +32,7 @@ class FakeRpcServer {
 public:
   // Returns the reply to a request, or nullopt for the default (version → capabilities,
   // anything else → -32601).
-  using Handler = std::function<std::optional<FakeReply>(const common::json_rpc::Request&)>;
+  using Handler = std::function<std::optional<FakeReply>(const common::protocol::Request&)>;
 
   FakeRpcServer(std::string socket_path, Handler handler);
   FakeRpcServer(const FakeRpcServer&) = delete;
@@ -45,19 +45,19 @@ public:
   void set_capabilities(std::vector<std::string> capabilities);
 
   // Every request received so far, in order (version included).
-  std::vector<common::json_rpc::Request> requests() const;
+  std::vector<common::protocol::Request> requests() const;
   // The params of the last request with `method`; an empty object if there was none.
   boost::json::object last_params(const std::string& method) const;
 
   // Lines to put in a FakeReply.
-  static std::string result(const common::json_rpc::Request& request, boost::json::value value);
-  static std::string error(const common::json_rpc::Request& request, int code, std::string message);
+  static std::string result(const common::protocol::Request& request, boost::json::value value);
+  static std::string error(const common::protocol::Request& request, int code, std::string message);
   static std::string notification(std::string method, boost::json::object params);
 
 private:
   void serve();
   void serve_connection(int fd);
-  FakeReply default_reply(const common::json_rpc::Request& request) const;
+  FakeReply default_reply(const common::protocol::Request& request) const;
 
   // Constant after construction.
   std::string m_socket_path;
@@ -66,7 +66,7 @@ private:
   int m_wake[2] = {-1, -1};  // written by the destructor to stop the thread
 
   mutable std::mutex m_mutex;
-  std::vector<common::json_rpc::Request> m_requests;  // guarded by m_mutex
+  std::vector<common::protocol::Request> m_requests;  // guarded by m_mutex
   std::vector<std::string> m_capabilities;            // guarded by m_mutex
 
   std::thread m_thread;  // last: started once everything above is ready

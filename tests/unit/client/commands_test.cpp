@@ -22,7 +22,6 @@
 namespace vhtask::client {
 namespace {
 
-namespace json_rpc = common::json_rpc;
 namespace protocol = common::protocol;
 using test::FakeReply;
 using test::FakeRpcServer;
@@ -52,7 +51,7 @@ class CommandsTest : public ::testing::Test {
 protected:
   CommandsTest()
       : m_server((m_dir.path() / "d.sock").string(),
-                 [this](const json_rpc::Request& r) { return answer(r); }) {
+                 [this](const protocol::Request& r) { return answer(r); }) {
     ::unsetenv("NO_COLOR");
   }
 
@@ -72,10 +71,10 @@ protected:
     return ran;
   }
 
-  using Answer = std::function<std::vector<std::string>(const json_rpc::Request&)>;
+  using Answer = std::function<std::vector<std::string>(const protocol::Request&)>;
 
   // Called on the server's thread.
-  std::optional<FakeReply> answer(const json_rpc::Request& r) {
+  std::optional<FakeReply> answer(const protocol::Request& r) {
     std::lock_guard lock(m_mutex);
     if (auto it = m_replies.find(r.method); it != m_replies.end()) {
       FakeReply reply;
@@ -93,7 +92,7 @@ protected:
   }
 
   void reply_result(const std::string& method, boost::json::value result) {
-    on(method, [result](const json_rpc::Request& r) {
+    on(method, [result](const protocol::Request& r) {
       return std::vector<std::string>{FakeRpcServer::result(r, result)};
     });
   }
@@ -133,7 +132,7 @@ TEST_F(CommandsTest, StatusOfATaskShowsItsExecutionsWithTheVaryingParameters) {
 TEST_F(CommandsTest, StatusWatchOffATerminalPrintsOnlyTheFinalStatus) {
   const auto task = boost::json::parse(k_task);
   const boost::json::object full{{"task", task}, {"executions", boost::json::parse(k_executions)}};
-  on("status", [&](const json_rpc::Request& r) {
+  on("status", [&](const protocol::Request& r) {
     if (!r.params.contains("watch")) {
       return std::vector<std::string>{FakeRpcServer::result(r, full)};
     }
@@ -182,7 +181,7 @@ TEST_F(CommandsTest, StatusSaysWhyTheDaemonIsStalled) {
 }
 
 TEST_F(CommandsTest, NotFoundIsExit2WithAHint) {
-  on("show", [](const json_rpc::Request& r) {
+  on("show", [](const protocol::Request& r) {
     return std::vector<std::string>{
         FakeRpcServer::error(r, protocol::k_not_found, "execution 99 does not exist")};
   });
@@ -209,7 +208,7 @@ TEST_F(CommandsTest, ShowPrintsTheExecutionAndItsAttempts) {
 // says the next starts and prints the whole.
 TEST_F(CommandsTest, ShowFetchesEveryMetadataPage) {
   const auto executions = boost::json::parse(k_executions).as_array();
-  on("show", [executions](const json_rpc::Request& r) {
+  on("show", [executions](const protocol::Request& r) {
     const auto offset = r.params.at("metadata_offset").as_int64();
     boost::json::object page{
         {"execution", executions[0]}, {"attempts", {executions[0]}}, {"metadata_total", 3}};
@@ -236,7 +235,7 @@ TEST_F(CommandsTest, CompareFetchesEveryPageAndAPageThatDoesNotProgressIsAnError
                                {"parameters", executions[i].at("parameters")},
                                {"metadata", boost::json::object{}}};
   };
-  on("compare", [&](const json_rpc::Request& r) {
+  on("compare", [&](const protocol::Request& r) {
     const auto offset = r.params.at("offset").as_int64();
     boost::json::object page{{"task", 12},      {"parameters", {"learning_rate"}},
                              {"keys", {}},      {"sort", ""},
@@ -254,7 +253,7 @@ TEST_F(CommandsTest, CompareFetchesEveryPageAndAPageThatDoesNotProgressIsAnError
   EXPECT_EQ(rows[1].at("id"), 302);
 
   // A daemon whose next page starts where the last one did would loop for ever: exit 3 instead.
-  on("compare", [&](const json_rpc::Request& r) {
+  on("compare", [&](const protocol::Request& r) {
     boost::json::object page{{"task", 12},
                              {"parameters", boost::json::array{}},
                              {"keys", {}},
@@ -285,7 +284,7 @@ TEST_F(CommandsTest, WaitExitsByTheTasksFinalState) {
 TEST_F(CommandsTest, LogsFollowWritesTextRawAndExitsByTheFinalState) {
   for (const auto& [state, expected] :
        std::vector<std::pair<std::string, int>>{{"complete", 0}, {"error", 1}}) {
-    on("logs", [state](const json_rpc::Request& r) {
+    on("logs", [state](const protocol::Request& r) {
       const auto id = r.id->as_int64();
       return std::vector<std::string>{
           FakeRpcServer::notification("logs.output",
@@ -358,7 +357,7 @@ TEST_F(CommandsTest, ShutdownAsksTheDaemonToExit) {
 }
 
 TEST_F(CommandsTest, AnInvalidArgumentFromStartIsExit2) {
-  on("start", [](const json_rpc::Request& r) {
+  on("start", [](const protocol::Request& r) {
     return std::vector<std::string>{FakeRpcServer::error(
         r, protocol::k_invalid_argument, "valohai.yaml:3:5: unknown parameter 'x'")};
   });
@@ -429,7 +428,7 @@ TEST_F(CommandsTest, StartWaitExitsByTheOutcome) {
 
 TEST_F(CommandsTest, AGarbageReplyIsExit3) {
   on("status",
-     [](const json_rpc::Request&) { return std::vector<std::string>{"<html>not json</html>"}; });
+     [](const protocol::Request&) { return std::vector<std::string>{"<html>not json</html>"}; });
   const auto ran = run_client({"status"});
   EXPECT_EQ(ran.status, k_exit_unreachable);
   EXPECT_NE(ran.err.find("vhtask: bad message from vhtaskd"), std::string::npos) << ran.err;

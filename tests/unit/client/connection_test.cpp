@@ -15,7 +15,6 @@
 namespace vhtask::client {
 namespace {
 
-namespace json_rpc = common::json_rpc;
 namespace protocol = common::protocol;
 using test::FakeReply;
 using test::FakeRpcServer;
@@ -42,7 +41,7 @@ TEST_F(ConnectionTest, ConnectReportsWhyNoDaemonListens) {
 }
 
 TEST_F(ConnectionTest, CallSendsARequestAndReturnsItsResult) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request& r) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request& r) -> std::optional<FakeReply> {
     if (r.method == "show") {
       return FakeReply{{FakeRpcServer::result(r, {{"execution", {{"id", 301}}}})}};
     }
@@ -61,7 +60,7 @@ TEST_F(ConnectionTest, CallSendsARequestAndReturnsItsResult) {
 }
 
 TEST_F(ConnectionTest, StreamHandsOverItsNotificationsThenTheFinalResult) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request& r) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request& r) -> std::optional<FakeReply> {
     const auto id = r.id->as_int64();
     return FakeReply{{
         FakeRpcServer::notification("logs.output", {{"request", id}, {"text", "epoch 1\n"}}),
@@ -76,7 +75,7 @@ TEST_F(ConnectionTest, StreamHandsOverItsNotificationsThenTheFinalResult) {
   auto connection = connect_to(server);
   std::vector<std::string> seen;
   const auto response = connection.stream(
-      "logs", {{"execution", 1}, {"follow", true}}, [&](const json_rpc::Notification& n) {
+      "logs", {{"execution", 1}, {"follow", true}}, [&](const protocol::Notification& n) {
         seen.push_back(
             n.method + ":" +
             (n.params.contains("text") ? std::string(n.params.at("text").as_string()) : ""));
@@ -88,7 +87,7 @@ TEST_F(ConnectionTest, StreamHandsOverItsNotificationsThenTheFinalResult) {
 }
 
 TEST_F(ConnectionTest, ErrorResponsesAreReturnedForTheCallerToMap) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request& r) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request& r) -> std::optional<FakeReply> {
     return FakeReply{{FakeRpcServer::error(r, protocol::k_not_found, "task 9 does not exist")}};
   });
   auto connection = connect_to(server);
@@ -99,7 +98,7 @@ TEST_F(ConnectionTest, ErrorResponsesAreReturnedForTheCallerToMap) {
 }
 
 TEST_F(ConnectionTest, GarbageFromTheDaemonIsAProtocolError) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request&) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request&) -> std::optional<FakeReply> {
     return FakeReply{{"this is not json"}};
   });
   auto connection = connect_to(server);
@@ -110,9 +109,9 @@ TEST_F(ConnectionTest, GarbageFromTheDaemonIsAProtocolError) {
 }
 
 TEST_F(ConnectionTest, AnOversizedReplyIsDiscardedAndReported) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request&) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request&) -> std::optional<FakeReply> {
     return FakeReply{
-        {"{\"pad\":\"" + std::string(json_rpc::k_max_message_bytes + 10, 'x') + "\"}"}};
+        {"{\"pad\":\"" + std::string(protocol::k_max_message_bytes + 10, 'x') + "\"}"}};
   });
   auto connection = connect_to(server);
   const auto response = connection.call("status", {});
@@ -126,7 +125,7 @@ TEST_F(ConnectionTest, ARequestOverTheLimitIsRefusedBeforeSending) {
   FakeRpcServer server(socket(), {});
   auto connection = connect_to(server);
   const auto response =
-      connection.call("start", {{"config_text", std::string(json_rpc::k_max_message_bytes, 'x')}});
+      connection.call("start", {{"config_text", std::string(protocol::k_max_message_bytes, 'x')}});
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error().code, Error::Code::invalid_argument);
   EXPECT_EQ(transport_failure(response.error()).exit_code, k_exit_usage);
@@ -134,7 +133,7 @@ TEST_F(ConnectionTest, ARequestOverTheLimitIsRefusedBeforeSending) {
 }
 
 TEST_F(ConnectionTest, AClosedConnectionIsAnIoError) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request&) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request&) -> std::optional<FakeReply> {
     return FakeReply{{}, true};
   });
   auto connection = connect_to(server);
@@ -145,7 +144,7 @@ TEST_F(ConnectionTest, AClosedConnectionIsAnIoError) {
 }
 
 TEST_F(ConnectionTest, ATimeoutEndsAWaitForASilentDaemon) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request&) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request&) -> std::optional<FakeReply> {
     return FakeReply{};  // never answers
   });
   auto connection = connect_to(server);
@@ -161,11 +160,11 @@ TEST(RpcFailure, MapsErrorCodesToExitStatusesWithAHint) {
   EXPECT_EQ(not_found.message, "task 9 does not exist");
   EXPECT_NE(not_found.hint.find("vhtask status"), std::string::npos);
   EXPECT_EQ(rpc_failure({protocol::k_invalid_argument, "bad", {}}).exit_code, k_exit_usage);
-  EXPECT_EQ(rpc_failure({json_rpc::k_invalid_params, "bad", {}}).exit_code, k_exit_usage);
+  EXPECT_EQ(rpc_failure({protocol::k_invalid_params, "bad", {}}).exit_code, k_exit_usage);
   EXPECT_EQ(rpc_failure({protocol::k_shutting_down, "bye", {}}).exit_code, k_exit_unreachable);
-  EXPECT_EQ(rpc_failure({json_rpc::k_internal_error, "bug", {}}).exit_code, k_exit_unreachable);
+  EXPECT_EQ(rpc_failure({protocol::k_internal_error, "bug", {}}).exit_code, k_exit_unreachable);
   for (const int code : {protocol::k_not_found, protocol::k_invalid_argument,
-                         json_rpc::k_invalid_params, protocol::k_shutting_down}) {
+                         protocol::k_invalid_params, protocol::k_shutting_down}) {
     EXPECT_FALSE(rpc_failure({code, "x", {}}).hint.empty()) << code;
   }
 }
@@ -181,7 +180,7 @@ protected:
 };
 
 TEST_F(SessionTest, SendsVersionFirstWithTheRequiredCapabilities) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request& r) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request& r) -> std::optional<FakeReply> {
     if (r.method == "stop") {
       return FakeReply{{FakeRpcServer::result(r, {{"stopped", 2}})}};
     }
@@ -211,7 +210,7 @@ TEST_F(SessionTest, ADaemonLackingACapabilityIsReportedClearly) {
 }
 
 TEST_F(SessionTest, AnUnsupportedErrorToVersionIsReportedClearly) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request& r) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request& r) -> std::optional<FakeReply> {
     return FakeReply{
         {FakeRpcServer::error(r, protocol::k_unsupported, "missing capabilities: cmd-logs")}};
   });
@@ -222,7 +221,7 @@ TEST_F(SessionTest, AnUnsupportedErrorToVersionIsReportedClearly) {
 }
 
 TEST_F(SessionTest, DaemonErrorsBecomeFailures) {
-  FakeRpcServer server(socket(), [](const json_rpc::Request& r) -> std::optional<FakeReply> {
+  FakeRpcServer server(socket(), [](const protocol::Request& r) -> std::optional<FakeReply> {
     if (r.method == "show") {
       return FakeReply{{FakeRpcServer::error(r, protocol::k_not_found, "no execution 5")}};
     }

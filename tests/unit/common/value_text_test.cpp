@@ -127,11 +127,11 @@ TEST(ShellQuoteInPlace, MatchesShellQuote) {
   for (const auto& w : words) {
     std::string tail = "pre ";
     tail += w;
-    shell_quote_tail(tail, 4);
-    EXPECT_EQ(tail, "pre " + shell_quote(w)) << w;
+    render::shell_quote_tail(tail, 4);
+    EXPECT_EQ(tail, "pre " + render::shell_quote(w)) << w;
     std::string appended = "pre ";
-    append_shell_quoted(appended, w);
-    EXPECT_EQ(appended, "pre " + shell_quote(w)) << w;
+    render::append_shell_quoted(appended, w);
+    EXPECT_EQ(appended, "pre " + render::shell_quote(w)) << w;
   }
 }
 

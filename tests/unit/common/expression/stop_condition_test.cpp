@@ -22,11 +22,11 @@ struct Fake {
   Values parameters;
   std::vector<std::string> asked;
 
-  ConditionLookup lookup() {
-    return [this](ConditionSource source, std::string_view name) -> std::optional<Value> {
-      asked.push_back((source == ConditionSource::metadata ? "metadata." : "parameter.") +
+  expression::ConditionLookup lookup() {
+    return [this](expression::ConditionSource source, std::string_view name) -> std::optional<Value> {
+      asked.push_back((source == expression::ConditionSource::metadata ? "metadata." : "parameter.") +
                       std::string(name));
-      const Values& values = source == ConditionSource::metadata ? metadata : parameters;
+      const Values& values = source == expression::ConditionSource::metadata ? metadata : parameters;
       const auto it = values.find(name);
       return it == values.end() ? std::nullopt : std::optional<Value>(it->second);
     };
@@ -35,7 +35,7 @@ struct Fake {
 
 // Parses (must succeed) and evaluates against the metadata `m`.
 bool eval(std::string_view text, Values m = {}, Values p = {}) {
-  const auto parsed = StopCondition::parse(text);
+  const auto parsed = expression::StopCondition::parse(text);
   EXPECT_TRUE(parsed) << text << ": " << (parsed ? "" : parsed.error().message);
   if (!parsed) {
     return false;
@@ -46,7 +46,7 @@ bool eval(std::string_view text, Values m = {}, Values p = {}) {
 
 // Parses (must fail) and returns the message.
 std::string error_of(std::string_view text) {
-  const auto parsed = StopCondition::parse(text);
+  const auto parsed = expression::StopCondition::parse(text);
   EXPECT_FALSE(parsed) << text;
   return parsed ? std::string("<parsed>") : parsed.error().message;
 }
@@ -59,7 +59,7 @@ TEST(StopCondition, IssueExample) {
 }
 
 TEST(StopCondition, KeepsTextAndListsReferencesDeduplicatedInOrder) {
-  const auto c = StopCondition::parse(
+  const auto c = expression::StopCondition::parse(
                      " metadata.b > 1 or parameter.lr == 2 and metadata.a and metadata.b "
                      "or parameter['lr'] or metadata[\"top 1\"]")
                      .value();
@@ -68,13 +68,13 @@ TEST(StopCondition, KeepsTextAndListsReferencesDeduplicatedInOrder) {
             "or parameter['lr'] or metadata[\"top 1\"]");
   EXPECT_EQ(c.metadata_keys(), (std::vector<std::string>{"b", "a", "top 1"}));
   EXPECT_EQ(c.parameter_names(), (std::vector<std::string>{"lr"}));
-  const auto literal_only = StopCondition::parse("1 < 2").value();
+  const auto literal_only = expression::StopCondition::parse("1 < 2").value();
   EXPECT_TRUE(literal_only.metadata_keys().empty());
   EXPECT_TRUE(literal_only.parameter_names().empty());
 }
 
 TEST(StopCondition, KeySpellings) {
-  const auto c = StopCondition::parse(
+  const auto c = expression::StopCondition::parse(
                      "metadata.train/acc and metadata.top-1 and metadata.a.b and metadata.val_loss2"
                      " and metadata[ 'top 1' ] and metadata[\"q\\\"uote\"] and metadata['ü']")
                      .value();
@@ -250,7 +250,7 @@ TEST(StopCondition, BareOperandIsTruthTested) {
 
 TEST(StopCondition, ShortCircuitsAndLooksUpOncePerReference) {
   const auto c =
-      StopCondition::parse("metadata.a or metadata.b and parameter.c < metadata.a").value();
+      expression::StopCondition::parse("metadata.a or metadata.b and parameter.c < metadata.a").value();
   Fake fake{{{"a", 1}}, {}, {}};
   EXPECT_TRUE(c.evaluate(fake.lookup()));
   EXPECT_EQ(fake.asked, (std::vector<std::string>{"metadata.a"}));
@@ -259,21 +259,21 @@ TEST(StopCondition, ShortCircuitsAndLooksUpOncePerReference) {
   EXPECT_EQ(second.asked,
             (std::vector<std::string>{"metadata.a", "metadata.b", "parameter.c", "metadata.a"}));
   // An empty lookup is "nothing known".
-  EXPECT_FALSE(c.evaluate(ConditionLookup{}));
-  EXPECT_TRUE(StopCondition::parse("not metadata.a").value().evaluate(ConditionLookup{}));
+  EXPECT_FALSE(c.evaluate(expression::ConditionLookup{}));
+  EXPECT_TRUE(expression::StopCondition::parse("not metadata.a").value().evaluate(expression::ConditionLookup{}));
 }
 
 TEST(StopCondition, CopiesEvaluateTheSame) {
-  auto parsed = StopCondition::parse("metadata.loss < 0.5 and not parameter.skip");
-  const StopCondition copy = parsed.value();
-  parsed = StopCondition::parse("false");
+  auto parsed = expression::StopCondition::parse("metadata.loss < 0.5 and not parameter.skip");
+  const expression::StopCondition copy = parsed.value();
+  parsed = expression::StopCondition::parse("false");
   Fake fake{{{"loss", 0.25}}, {{"skip", false}}, {}};
   EXPECT_TRUE(copy.evaluate(fake.lookup()));
   EXPECT_EQ(copy.metadata_keys(), (std::vector<std::string>{"loss"}));
 }
 
 TEST(StopCondition, DefaultConstructedNeverHolds) {
-  const StopCondition none;
+  const expression::StopCondition none;
   Fake fake{{{"a", 1}}, {}, {}};
   EXPECT_FALSE(none.evaluate(fake.lookup()));
   EXPECT_TRUE(fake.asked.empty());
@@ -370,7 +370,7 @@ TEST(StopCondition, LongTokensAreShortenedInMessages) {
 }
 
 TEST(StopCondition, NestingUpToTheLimitParses) {
-  const int depth = StopCondition::max_depth;
+  const int depth = expression::StopCondition::max_depth;
   EXPECT_TRUE(eval(std::string(depth, '(') + "metadata.a" + std::string(depth, ')'), {{"a", 1}}));
   std::string nots;
   for (int i = 0; i < depth; ++i) {
@@ -385,7 +385,7 @@ TEST(StopCondition, NestingUpToTheLimitParses) {
 }
 
 TEST(StopCondition, NestingBeyondTheLimitFailsCleanly) {
-  const int depth = StopCondition::max_depth;
+  const int depth = expression::StopCondition::max_depth;
   EXPECT_EQ(error_of(std::string(depth + 1, '(') + "1" + std::string(depth + 1, ')')),
             "column 101: nesting deeper than 100 levels ('(' and 'not')");
   std::string nots;
@@ -400,11 +400,11 @@ TEST(StopCondition, NestingBeyondTheLimitFailsCleanly) {
 
 TEST(StopCondition, LengthLimit) {
   std::string text = "metadata.a";
-  while (text.size() + 6 <= StopCondition::max_length) {
+  while (text.size() + 6 <= expression::StopCondition::max_length) {
     text += " or 1 ";
   }
-  text += std::string(StopCondition::max_length - text.size(), ' ');
-  ASSERT_EQ(text.size(), StopCondition::max_length);
+  text += std::string(expression::StopCondition::max_length - text.size(), ' ');
+  ASSERT_EQ(text.size(), expression::StopCondition::max_length);
   EXPECT_TRUE(eval(text, {{"a", 0}}));  // ~680 'or's: flat, not deep
   EXPECT_EQ(error_of(text + " "), "column 4097: expression longer than 4096 bytes");
   EXPECT_EQ(error_of(std::string(100000, '(')), "column 4097: expression longer than 4096 bytes");
@@ -417,7 +417,7 @@ TEST(StopCondition, LongAndChainEvaluatesEveryOperand) {
     text += " and metadata.k" + std::to_string(i) + " == " + std::to_string(i);
     metadata["k" + std::to_string(i)] = i;
   }
-  const auto c = StopCondition::parse(text).value();
+  const auto c = expression::StopCondition::parse(text).value();
   EXPECT_EQ(c.metadata_keys().size(), 150u);
   Fake all{metadata, {}, {}};
   EXPECT_TRUE(c.evaluate(all.lookup()));
@@ -433,7 +433,7 @@ TEST(StopCondition, BareNamesAreMetadataKeys) {
   EXPECT_FALSE(eval("loss < 0.1", {{"loss", 0.5}}));
   EXPECT_FALSE(eval("loss < 0.1", {}, {{"loss", 0.05}}));  // a parameter is parameter.NAME
   EXPECT_TRUE(eval("val.loss < 1 and TRUE", {{"val.loss", 0}, {"TRUE", 1}}));
-  const auto c = StopCondition::parse("loss < 0.1 or metadata.loss > 5 or val.acc").value();
+  const auto c = expression::StopCondition::parse("loss < 0.1 or metadata.loss > 5 or val.acc").value();
   EXPECT_EQ(c.metadata_keys(), (std::vector<std::string>{"loss", "val.acc"}));
 }
 
@@ -455,10 +455,10 @@ TEST(StopCondition, ChainedComparisonsAreConjunctions) {
   EXPECT_TRUE(eval("not 3 < 2 < 1"));
   // The middle operand is looked up once; a false first link stops before the last.
   Fake fake{{{"a", 2}, {"b", 1}}, {}, {}};
-  EXPECT_TRUE(StopCondition::parse("1 < a < 3").value().evaluate(fake.lookup()));
+  EXPECT_TRUE(expression::StopCondition::parse("1 < a < 3").value().evaluate(fake.lookup()));
   EXPECT_EQ(fake.asked, (std::vector<std::string>{"metadata.a"}));
   fake.asked.clear();
-  EXPECT_FALSE(StopCondition::parse("5 < a < b").value().evaluate(fake.lookup()));
+  EXPECT_FALSE(expression::StopCondition::parse("5 < a < b").value().evaluate(fake.lookup()));
   EXPECT_EQ(fake.asked, (std::vector<std::string>{"metadata.a"}));
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 namespace {
 
 std::vector<Frame> drain(LineBuffer& buffer) {
@@ -67,4 +67,4 @@ TEST(LineBuffer, TheDefaultLimitIsOneMebibyte) {
 }
 
 }  // namespace
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

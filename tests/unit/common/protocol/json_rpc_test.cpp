@@ -3,7 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-namespace vhtask::common::json_rpc {
+namespace vhtask::common::protocol {
 namespace {
 
 namespace json = boost::json;
@@ -165,4 +165,4 @@ TEST(JsonRpcRoundTrip, ClientParsesWhatTheServerSends) {
 }
 
 }  // namespace
-}  // namespace vhtask::common::json_rpc
+}  // namespace vhtask::common::protocol

@@ -49,38 +49,38 @@ TEST(Protocol, ErrorsMapToDistinctApplicationCodes) {
 // A server loop without a socket: every line gets exactly one reply and a bad line does not
 // disturb the next one.
 TEST(Protocol, AConnectionSurvivesEveryKindOfBadMessage) {
-  json_rpc::LineBuffer buffer;
+  protocol::LineBuffer buffer;
   std::string replies;
   const auto serve = [&](std::string_view bytes) {
     buffer.append(bytes);
     while (auto frame = buffer.next()) {
-      if (frame->kind == json_rpc::Frame::Kind::oversize) {
-        replies += json_rpc::serialize(message_too_large_response());
+      if (frame->kind == protocol::Frame::Kind::oversize) {
+        replies += protocol::serialize(message_too_large_response());
         continue;
       }
-      auto parsed = json_rpc::parse_request(frame->text);
-      if (auto* error = std::get_if<json_rpc::Response>(&parsed)) {
-        replies += json_rpc::serialize(*error);
+      auto parsed = protocol::parse_request(frame->text);
+      if (auto* error = std::get_if<protocol::Response>(&parsed)) {
+        replies += protocol::serialize(*error);
         continue;
       }
-      const auto& request = std::get<json_rpc::Request>(parsed);
+      const auto& request = std::get<protocol::Request>(parsed);
       if (request.method != k_version) {
-        replies += json_rpc::serialize(json_rpc::make_error(
-            request.id.value_or(nullptr), json_rpc::RpcError::method_not_found(request.method)));
+        replies += protocol::serialize(protocol::make_error(
+            request.id.value_or(nullptr), protocol::RpcError::method_not_found(request.method)));
         continue;
       }
       const auto required = parse_version_params(request.params);
       if (!required) {
-        replies += json_rpc::serialize(json_rpc::make_error(
-            *request.id, json_rpc::RpcError::invalid_params(required.error().message)));
+        replies += protocol::serialize(protocol::make_error(
+            *request.id, protocol::RpcError::invalid_params(required.error().message)));
         continue;
       }
       replies +=
-          json_rpc::serialize(json_rpc::make_result(*request.id, *version_result(*required)));
+          protocol::serialize(protocol::make_result(*request.id, *version_result(*required)));
     }
   };
   serve("garbage\n");
-  serve(std::string(json_rpc::k_max_message_bytes + 5, ' ') + "\n");
+  serve(std::string(protocol::k_max_message_bytes + 5, ' ') + "\n");
   serve(R"({"jsonrpc":"2.0","id":1,"method":"nope"})"
         "\n");
   serve(R"({"jsonrpc":"2.0","id":2,"method":"version","params":{"required":3}})"
@@ -94,10 +94,10 @@ TEST(Protocol, AConnectionSurvivesEveryKindOfBadMessage) {
     lines.push_back(json::parse(replies.substr(start, end - start)));
   }
   ASSERT_EQ(lines.size(), 5u);
-  EXPECT_EQ(lines[0].at("error").at("code"), json::value(json_rpc::k_parse_error));
+  EXPECT_EQ(lines[0].at("error").at("code"), json::value(protocol::k_parse_error));
   EXPECT_EQ(lines[1].at("error").at("code"), json::value(k_message_too_large));
-  EXPECT_EQ(lines[2].at("error").at("code"), json::value(json_rpc::k_method_not_found));
-  EXPECT_EQ(lines[3].at("error").at("code"), json::value(json_rpc::k_invalid_params));
+  EXPECT_EQ(lines[2].at("error").at("code"), json::value(protocol::k_method_not_found));
+  EXPECT_EQ(lines[3].at("error").at("code"), json::value(protocol::k_invalid_params));
   EXPECT_EQ(lines[4].at("id"), json::value(3));
   EXPECT_EQ(lines[4].at("result").at("protocol"), json::value(1));
 }

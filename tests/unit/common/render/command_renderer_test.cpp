@@ -16,15 +16,15 @@
 namespace vhtask::common {
 namespace {
 
-Parameter param(std::string name, ParameterType type = ParameterType::string) {
-  Parameter p;
+valohai::Parameter param(std::string name, valohai::ParameterType type = valohai::ParameterType::string) {
+  valohai::Parameter p;
   p.name = std::move(name);
   p.type = type;
   return p;
 }
 
-Step step_with(std::vector<std::string> command, std::vector<Parameter> params) {
-  Step s;
+valohai::Step step_with(std::vector<std::string> command, std::vector<valohai::Parameter> params) {
+  valohai::Step s;
   s.name = "train";
   s.command = std::move(command);
   s.parameters = std::move(params);
@@ -45,26 +45,26 @@ void expect_same(const Result<std::string>& actual, const Result<std::string>& e
 }
 
 // The "parameters" object the dry run built before: boost::json over effective_values().
-std::string old_json_object(const Step& step, const ParameterValues& given) {
+std::string old_json_object(const valohai::Step& step, const valohai::ParameterValues& given) {
   boost::json::object parameters;
-  for (const auto& [name, value] : effective_values(step, given)) {
+  for (const auto& [name, value] : valohai::effective_values(step, given)) {
     parameters[name] = to_json(value);
   }
   return dump_json(parameters);
 }
 
 TEST(CommandRenderer, RendersLikeRenderCommand) {
-  auto lr = param("lr", ParameterType::float_);
+  auto lr = param("lr", valohai::ParameterType::float_);
   lr.default_value = Value(0.001);
   auto tags = param("tag");
-  tags.multiple = MultipleMode::repeat;
-  auto fast = param("fast", ParameterType::flag);
+  tags.multiple = valohai::MultipleMode::repeat;
+  auto fast = param("fast", valohai::ParameterType::flag);
   fast.default_value = Value(true);
-  const Step s = step_with(
+  const valohai::Step s = step_with(
       {"#!/bin/bash", "  python train.py {parameters}  ", "", "echo {parameter-value:lr}"},
       {lr, tags, fast});
-  const CommandRenderer renderer(s);
-  const ParameterValues given = {{"tag", Value(ValueList{Value("a b"), Value("it's")})}};
+  const render::CommandRenderer renderer(s);
+  const valohai::ParameterValues given = {{"tag", Value(ValueList{Value("a b"), Value("it's")})}};
   EXPECT_EQ(renderer.render(given).value(),
             "#!/bin/bash\npython train.py --lr=0.001 '--tag=a b' '--tag=it'\"'\"'s' --fast\n"
             "echo 0.001");
@@ -72,18 +72,18 @@ TEST(CommandRenderer, RendersLikeRenderCommand) {
 }
 
 TEST(CommandRenderer, RenderToAppendsAndResolveBySlotMatchesByName) {
-  auto a = param("a", ParameterType::integer);
+  auto a = param("a", valohai::ParameterType::integer);
   auto b = param("b");
   b.default_value = Value("x y");
-  const CommandRenderer renderer(step_with({"run {parameters}"}, {a, b}));
+  const render::CommandRenderer renderer(step_with({"run {parameters}"}, {a, b}));
   ASSERT_EQ(renderer.slot_count(), 2u);
   EXPECT_EQ(renderer.slot_name(1), "b");
   const Value seven(7);
   // EffectiveValues point into the given values: they must outlive it.
-  const ParameterValues named = {{"a", seven}, {"unknown", Value(1)}};
-  EffectiveValues by_name;
+  const valohai::ParameterValues named = {{"a", seven}, {"unknown", Value(1)}};
+  render::EffectiveValues by_name;
   renderer.resolve(named, by_name);
-  EffectiveValues by_slot;
+  render::EffectiveValues by_slot;
   const std::vector<const Value*> given = {&seven, nullptr};
   renderer.resolve(given, by_slot);
   std::string out = "prefix: ";
@@ -99,8 +99,8 @@ TEST(CommandRenderer, TemplateErrorsOnlyWhenReachedWithTheSameMessages) {
   a.pass_as = "--a={bogus}";
   auto b = param("b");
   b.pass_as = "--b={v:.3f}";
-  const Step s = step_with({"run {parameters}"}, {a, b});
-  const CommandRenderer renderer(s);
+  const valohai::Step s = step_with({"run {parameters}"}, {a, b});
+  const render::CommandRenderer renderer(s);
   // No value, no words, no error: as before.
   EXPECT_EQ(renderer.render({}).value(), "run");
   const auto unknown = renderer.render({{"a", Value("1")}});
@@ -116,19 +116,19 @@ TEST(CommandRenderer, TemplateErrorsOnlyWhenReachedWithTheSameMessages) {
 }
 
 TEST(CommandRenderer, JsonObjectIsTheEffectiveValuesInNameOrder) {
-  auto zz = param("zz", ParameterType::integer);
+  auto zz = param("zz", valohai::ParameterType::integer);
   zz.default_value = Value(1);
-  auto upper = param("AA", ParameterType::float_);
+  auto upper = param("AA", valohai::ParameterType::float_);
   upper.default_value = Value(std::numeric_limits<double>::infinity());
   auto mm = param("mm");
-  auto aa = param("aa", ParameterType::flag);
-  auto xs = param("xs", ParameterType::float_);
-  xs.multiple = MultipleMode::separate;
+  auto aa = param("aa", valohai::ParameterType::flag);
+  auto xs = param("xs", valohai::ParameterType::float_);
+  xs.multiple = valohai::MultipleMode::separate;
   xs.default_value = Value(0.5);
-  const Step s = step_with({"go"}, {zz, upper, mm, aa, xs});
-  const CommandRenderer renderer(s);
-  const ParameterValues given = {{"mm", Value("q\"\n\x01")}, {"aa", Value(false)}};
-  EffectiveValues effective;
+  const valohai::Step s = step_with({"go"}, {zz, upper, mm, aa, xs});
+  const render::CommandRenderer renderer(s);
+  const valohai::ParameterValues given = {{"mm", Value("q\"\n\x01")}, {"aa", Value(false)}};
+  render::EffectiveValues effective;
   renderer.resolve(given, effective);
   std::string out;
   renderer.append_json_object(out, effective);
@@ -182,7 +182,7 @@ public:
     return chance(p) ? std::optional<std::string>(pick(options)) : std::nullopt;
   }
 
-  Step step() {
+  valohai::Step step() {
     static const std::vector<std::string> k_templates = {"--{name}={v}",
                                                          "-{name} {v}",
                                                          "{v}",
@@ -240,20 +240,20 @@ public:
                                                          "{parameter-value:dup}",
                                                          "{{parameters}}",
                                                          "{parameter:}"};
-    Step s;
+    valohai::Step s;
     s.name = "train";
     const int params = std::uniform_int_distribution<int>(0, 5)(m_rng);
     for (int i = 0; i < params; ++i) {
-      Parameter p = param(pick<std::string>({"a", "b", "lr", "Zeta", "x_1", "dup", "dup"}),
-                          pick<ParameterType>({ParameterType::string, ParameterType::integer,
-                                               ParameterType::float_, ParameterType::flag}));
+      valohai::Parameter p = param(pick<std::string>({"a", "b", "lr", "Zeta", "x_1", "dup", "dup"}),
+                          pick<valohai::ParameterType>({valohai::ParameterType::string, valohai::ParameterType::integer,
+                                               valohai::ParameterType::float_, valohai::ParameterType::flag}));
       p.pass_as = maybe(0.5, k_templates);
-      if (p.type == ParameterType::flag) {
+      if (p.type == valohai::ParameterType::flag) {
         p.pass_true_as = maybe(0.3, k_flag_templates);
         p.pass_false_as = maybe(0.3, k_flag_templates);
       }
-      p.multiple = pick<MultipleMode>(
-          {MultipleMode::none, MultipleMode::none, MultipleMode::repeat, MultipleMode::separate});
+      p.multiple = pick<valohai::MultipleMode>(
+          {valohai::MultipleMode::none, valohai::MultipleMode::none, valohai::MultipleMode::repeat, valohai::MultipleMode::separate});
       p.multiple_separator = pick<std::string>({",", ";", " ", "", "::"});
       if (chance(0.5)) {
         p.default_value = value();
@@ -275,8 +275,8 @@ public:
     return s;
   }
 
-  ParameterValues given() {
-    ParameterValues out;
+  valohai::ParameterValues given() {
+    valohai::ParameterValues out;
     for (const char* name : {"a", "b", "lr", "Zeta", "x_1", "dup", "extra"}) {
       if (chance(0.5)) {
         out[name] = value();
@@ -293,23 +293,23 @@ TEST(CommandRenderer, MatchesTheOldRendererOnRandomSteps) {
   RandomSteps random(20240611);
   int errors = 0;
   for (int n = 0; n < 4000; ++n) {
-    const Step s = random.step();
-    const CommandRenderer renderer(s);
-    EffectiveValues effective;
+    const valohai::Step s = random.step();
+    const render::CommandRenderer renderer(s);
+    render::EffectiveValues effective;
     for (int k = 0; k < 4; ++k) {
-      const ParameterValues given = random.given();
+      const valohai::ParameterValues given = random.given();
       const std::string context = "step " + std::to_string(n) + " values " + std::to_string(k);
       const auto expected = reference::render_command(s, given);
       errors += expected ? 0 : 1;
       expect_same(renderer.render(given), expected, context);
-      expect_same(render_command(s, given), expected, context);
+      expect_same(render::render_command(s, given), expected, context);
       renderer.resolve(given, effective);
       std::string json;
       renderer.append_json_object(json, effective);
       ASSERT_EQ(json, old_json_object(s, given)) << context;
       for (const auto& p : s.parameters) {
         const Value v = random.value();
-        const auto words = format_cli(p, v);
+        const auto words = render::format_cli(p, v);
         const auto old = reference::format_cli(p, v);
         ASSERT_EQ(words.has_value(), old.has_value()) << context << " " << p.name;
         if (words) {

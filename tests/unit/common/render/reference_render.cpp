@@ -117,12 +117,12 @@ Result<std::string> fill_template_ref(std::string_view piece, const std::string&
 
 // A flag's truth: bools as they are, flag texts (yes/no/1/0...) by convert_text, numbers by
 // Python truthiness.
-bool flag_truth(const Parameter& p, const Value& value) {
+bool flag_truth(const valohai::Parameter& p, const Value& value) {
   if (value.is_bool()) {
     return value.as_bool();
   }
   if (value.is_string()) {
-    auto converted = convert_text(p, value.as_string());
+    auto converted = valohai::convert_text(p, value.as_string());
     return converted ? converted->as_bool() : !value.as_string().empty();
   }
   if (value.is_number()) {
@@ -132,7 +132,7 @@ bool flag_truth(const Parameter& p, const Value& value) {
 }
 
 Result<void> append_filled(std::vector<std::string>& words, const std::string& templ,
-                           const Parameter& p, const Value& value) {
+                           const valohai::Parameter& p, const Value& value) {
   for (const auto& piece : split_template_ref(templ)) {
     words.push_back(VHTASK_TRY(fill_template_ref(piece, p.name, value)));
   }
@@ -142,7 +142,7 @@ Result<void> append_filled(std::vector<std::string>& words, const std::string& t
 std::string quote_words(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) {
-    out += (out.empty() ? "" : " ") + shell_quote(w);
+    out += (out.empty() ? "" : " ") + render::shell_quote(w);
   }
   return out;
 }
@@ -158,8 +158,8 @@ std::string python_strip(std::string_view s) {
 }
 
 // The text a `{...}` placeholder stands for, or nullopt to leave the match as written.
-Result<std::optional<std::string>> interpolate(const std::string& key, const Step& step,
-                                               const ParameterValues& values) {
+Result<std::optional<std::string>> interpolate(const std::string& key, const valohai::Step& step,
+                                               const valohai::ParameterValues& values) {
   if (key == "parameters" || key == "params") {
     std::vector<std::string> words;
     for (const auto& p : step.parameters) {
@@ -172,7 +172,7 @@ Result<std::optional<std::string>> interpolate(const std::string& key, const Ste
     return std::optional<std::string>(quote_words(words));
   }
   if (key.rfind("parameter:", 0) == 0) {
-    const Parameter* p = step.find_parameter(key.substr(10));
+    const valohai::Parameter* p = step.find_parameter(key.substr(10));
     if (p == nullptr) {
       return std::optional<std::string>();
     }
@@ -187,17 +187,17 @@ Result<std::optional<std::string>> interpolate(const std::string& key, const Ste
     if (it == values.end()) {
       return std::optional<std::string>();
     }
-    return std::optional<std::string>(shell_quote(it->second.to_python_str()));
+    return std::optional<std::string>(render::shell_quote(it->second.to_python_str()));
   }
   if (key == "source-path" && step.source_path) {
-    return std::optional<std::string>(shell_quote(*step.source_path));
+    return std::optional<std::string>(render::shell_quote(*step.source_path));
   }
   return std::optional<std::string>();
 }
 
 // Replaces every `{...}` match of the regex `{(.+?)}` (no newline inside), as the reference does.
-Result<std::string> render_item(const std::string& item, const Step& step,
-                                const ParameterValues& values) {
+Result<std::string> render_item(const std::string& item, const valohai::Step& step,
+                                const valohai::ParameterValues& values) {
   std::string out;
   size_t i = 0;
   while (i < item.size()) {
@@ -221,9 +221,9 @@ Result<std::string> render_item(const std::string& item, const Step& step,
 
 }  // namespace
 
-Result<std::vector<std::string>> format_cli(const Parameter& p, const Value& value) {
+Result<std::vector<std::string>> format_cli(const valohai::Parameter& p, const Value& value) {
   std::vector<std::string> words;
-  if (p.type == ParameterType::flag) {
+  if (p.type == valohai::ParameterType::flag) {
     const bool truth = flag_truth(p, value);
     if (p.pass_true_as || p.pass_false_as) {
       const auto& templ = truth ? p.pass_true_as : p.pass_false_as;
@@ -236,7 +236,7 @@ Result<std::vector<std::string>> format_cli(const Parameter& p, const Value& val
     return words;
   }
   const std::string templ = p.pass_as.value_or("--{name}={v}");
-  if (p.multiple == MultipleMode::none || !value.is_list()) {
+  if (p.multiple == valohai::MultipleMode::none || !value.is_list()) {
     VHTASK_TRY(append_filled(words, templ, p, value));
     return words;
   }
@@ -244,7 +244,7 @@ Result<std::vector<std::string>> format_cli(const Parameter& p, const Value& val
   if (items.empty()) {
     return words;
   }
-  if (p.multiple == MultipleMode::repeat) {
+  if (p.multiple == valohai::MultipleMode::repeat) {
     for (const auto& item : items) {
       VHTASK_TRY(append_filled(words, templ, p, item));
     }
@@ -259,8 +259,8 @@ Result<std::vector<std::string>> format_cli(const Parameter& p, const Value& val
   return words;
 }
 
-Result<std::string> render_command(const Step& step, const ParameterValues& given) {
-  const ParameterValues values = effective_values(step, given);
+Result<std::string> render_command(const valohai::Step& step, const valohai::ParameterValues& given) {
+  const valohai::ParameterValues values = valohai::effective_values(step, given);
   std::vector<std::string> items;
   for (const auto& item : step.command) {
     std::string rendered = python_strip(VHTASK_TRY(render_item(item, step, values)));

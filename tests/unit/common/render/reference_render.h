@@ -13,8 +13,8 @@
 
 namespace vhtask::common::reference {
 
-Result<std::vector<std::string>> format_cli(const Parameter& parameter, const Value& value);
+Result<std::vector<std::string>> format_cli(const valohai::Parameter& parameter, const Value& value);
 
-Result<std::string> render_command(const Step& step, const ParameterValues& given);
+Result<std::string> render_command(const valohai::Step& step, const valohai::ParameterValues& given);
 
 }  // namespace vhtask::common::reference

@@ -47,15 +47,15 @@ class RenderConformance : public ::testing::TestWithParam<RenderCase> {};
 
 TEST_P(RenderConformance, RendersExactly) {
   const RenderCase& c = GetParam();
-  const LoadedConfig loaded = load_config(c.yaml, c.id + ".yaml");
+  const valohai::LoadedConfig loaded = valohai::load_config(c.yaml, c.id + ".yaml");
   ASSERT_FALSE(loaded.diagnostics.has_errors()) << loaded.diagnostics.to_string();
-  const Step* step = loaded.config.find_step(c.step);
+  const valohai::Step* step = loaded.config.find_step(c.step);
   ASSERT_NE(step, nullptr);
-  const auto values = parse_parameter_args(*step, c.params);
+  const auto values = valohai::parse_parameter_args(*step, c.params);
   ASSERT_TRUE(values) << values.error().message;
-  const auto problems = validate_values(*step, effective_values(*step, *values), false);
+  const auto problems = valohai::validate_values(*step, valohai::effective_values(*step, *values), false);
   EXPECT_TRUE(problems.empty()) << problems.front();
-  const auto rendered = render_command(*step, *values);
+  const auto rendered = render::render_command(*step, *values);
   ASSERT_TRUE(rendered) << rendered.error().message;
   EXPECT_EQ(*rendered, c.expected);
 }

@@ -7,15 +7,15 @@
 namespace vhtask::common {
 namespace {
 
-Parameter param(std::string name, ParameterType type = ParameterType::string) {
-  Parameter p;
+valohai::Parameter param(std::string name, valohai::ParameterType type = valohai::ParameterType::string) {
+  valohai::Parameter p;
   p.name = std::move(name);
   p.type = type;
   return p;
 }
 
-Step step_with(std::vector<std::string> command, std::vector<Parameter> params) {
-  Step s;
+valohai::Step step_with(std::vector<std::string> command, std::vector<valohai::Parameter> params) {
+  valohai::Step s;
   s.name = "train";
   s.image = "busybox";
   s.command = std::move(command);
@@ -23,20 +23,20 @@ Step step_with(std::vector<std::string> command, std::vector<Parameter> params) 
   return s;
 }
 
-std::string render(const Step& s, const ParameterValues& given = {}) {
-  const auto r = render_command(s, given);
+std::string render(const valohai::Step& s, const valohai::ParameterValues& given = {}) {
+  const auto r = render::render_command(s, given);
   EXPECT_TRUE(r) << (r ? "" : r.error().message);
   return r ? *r : "<error>";
 }
 
 TEST(Render, SeedExampleUsesDefaultsAsYamlTypedThem) {
-  auto steps = param("max_steps", ParameterType::float_);
+  auto steps = param("max_steps", valohai::ParameterType::float_);
   steps.default_value = Value(300);
-  auto lr = param("learning_rate", ParameterType::float_);
+  auto lr = param("learning_rate", valohai::ParameterType::float_);
   lr.default_value = Value(0.001);
-  auto dropout = param("dropout", ParameterType::float_);
+  auto dropout = param("dropout", valohai::ParameterType::float_);
   dropout.default_value = Value(0.9);
-  const Step s = step_with({"python train.py {parameters}"}, {steps, lr, dropout});
+  const valohai::Step s = step_with({"python train.py {parameters}"}, {steps, lr, dropout});
   EXPECT_EQ(render(s), "python train.py --max_steps=300 --learning_rate=0.001 --dropout=0.9");
   // A user's value is converted to the declared type: a float given 300 renders 300.0.
   EXPECT_EQ(render(s, {{"max_steps", Value(300.0)}}),
@@ -44,8 +44,8 @@ TEST(Render, SeedExampleUsesDefaultsAsYamlTypedThem) {
 }
 
 TEST(Render, NumbersUsePythonRepr) {
-  auto x = param("x", ParameterType::float_);
-  const Step s = step_with({"run {parameters}"}, {x});
+  auto x = param("x", valohai::ParameterType::float_);
+  const valohai::Step s = step_with({"run {parameters}"}, {x});
   EXPECT_EQ(render(s, {{"x", Value(1e-05)}}), "run --x=1e-05");
   EXPECT_EQ(render(s, {{"x", Value(1e16)}}), "run --x=1e+16");
   EXPECT_EQ(render(s, {{"x", Value(0.0001)}}), "run --x=0.0001");
@@ -63,7 +63,7 @@ TEST(Render, QuotesWholeWordAndSplitsTemplateFirst) {
   auto label = param("label");
   auto opt = param("opt");
   opt.pass_as = "--opt {v}";
-  const Step s = step_with({"run {parameters}"}, {label, opt});
+  const valohai::Step s = step_with({"run {parameters}"}, {label, opt});
   EXPECT_EQ(render(s, {{"label", Value("a b")}, {"opt", Value("a b")}}),
             "run '--label=a b' --opt 'a b'");
   EXPECT_EQ(render(s, {{"label", Value("it's")}}), "run '--label=it'\"'\"'s'");
@@ -72,24 +72,24 @@ TEST(Render, QuotesWholeWordAndSplitsTemplateFirst) {
 }
 
 TEST(Render, FormatSpecsApplyToNumbers) {
-  auto x = param("x", ParameterType::float_);
+  auto x = param("x", valohai::ParameterType::float_);
   x.pass_as = "--x={v:.3f}";
-  auto y = param("y", ParameterType::float_);
+  auto y = param("y", valohai::ParameterType::float_);
   y.pass_as = "-y {value:.2e}";
-  const Step s = step_with({"run {parameters}"}, {x, y});
+  const valohai::Step s = step_with({"run {parameters}"}, {x, y});
   EXPECT_EQ(render(s, {{"x", Value(3.0)}, {"y", Value(12345.0)}}), "run --x=3.000 -y 1.23e+04");
 }
 
 TEST(Render, FlagsFollowPassTrueAndFalse) {
-  auto plain = param("verbose", ParameterType::flag);
-  auto both = param("amp", ParameterType::flag);
+  auto plain = param("verbose", valohai::ParameterType::flag);
+  auto both = param("amp", valohai::ParameterType::flag);
   both.pass_true_as = "--amp=on";
   both.pass_false_as = "--amp=off";
-  auto only_true = param("fast", ParameterType::flag);
+  auto only_true = param("fast", valohai::ParameterType::flag);
   only_true.pass_true_as = "--fast";
-  auto custom = param("debug", ParameterType::flag);
+  auto custom = param("debug", valohai::ParameterType::flag);
   custom.pass_as = "-d {name}";
-  const Step s = step_with({"run {parameters}"}, {plain, both, only_true, custom});
+  const valohai::Step s = step_with({"run {parameters}"}, {plain, both, only_true, custom});
   EXPECT_EQ(render(s, {{"verbose", Value(true)},
                        {"amp", Value(false)},
                        {"fast", Value(false)},
@@ -100,22 +100,22 @@ TEST(Render, FlagsFollowPassTrueAndFalse) {
 }
 
 TEST(Render, FlagDefaultTrueTurnsFlagOn) {
-  auto f = param("shuffle", ParameterType::flag);
+  auto f = param("shuffle", valohai::ParameterType::flag);
   f.default_value = Value(true);
-  const Step s = step_with({"run {parameters}"}, {f});
+  const valohai::Step s = step_with({"run {parameters}"}, {f});
   EXPECT_EQ(render(s), "run --shuffle");
   EXPECT_EQ(render(s, {{"shuffle", Value(false)}}), "run");
 }
 
 TEST(Render, MultipleRepeatAndSeparate) {
   auto rep = param("tag");
-  rep.multiple = MultipleMode::repeat;
-  auto sep = param("ids", ParameterType::integer);
-  sep.multiple = MultipleMode::separate;
-  auto custom = param("xs", ParameterType::float_);
-  custom.multiple = MultipleMode::separate;
+  rep.multiple = valohai::MultipleMode::repeat;
+  auto sep = param("ids", valohai::ParameterType::integer);
+  sep.multiple = valohai::MultipleMode::separate;
+  auto custom = param("xs", valohai::ParameterType::float_);
+  custom.multiple = valohai::MultipleMode::separate;
   custom.multiple_separator = "-";
-  const Step s = step_with({"run {parameters}"}, {rep, sep, custom});
+  const valohai::Step s = step_with({"run {parameters}"}, {rep, sep, custom});
   EXPECT_EQ(render(s, {{"tag", Value(ValueList{Value("a"), Value("b c")})},
                        {"ids", Value(ValueList{Value(1), Value(2)})},
                        {"xs", Value(ValueList{Value(0.5), Value(1.0)})}}),
@@ -127,7 +127,7 @@ TEST(Render, Placeholders) {
   auto a = param("a");
   a.default_value = Value("x y");
   auto b = param("b");
-  Step s = step_with({"{params} | {parameter:a} | {parameter:b} | {parameter-value:a} | "
+  valohai::Step s = step_with({"{params} | {parameter:a} | {parameter:b} | {parameter-value:a} | "
                       "{parameter-value:b} | {source-path} | {PARAMETERS} | { parameters} | "
                       "${HOME} | awk '{print $1}'"},
                      {a, b});
@@ -140,20 +140,20 @@ TEST(Render, Placeholders) {
 }
 
 TEST(Render, ListCommandsTrimDropEmptyAndJoin) {
-  const Step s = step_with({"  cd src  ", "", "   ", "python train.py", "echo done"}, {});
+  const valohai::Step s = step_with({"  cd src  ", "", "   ", "python train.py", "echo done"}, {});
   EXPECT_EQ(render(s), "cd src\npython train.py\necho done");
 }
 
 TEST(Render, ShebangStaysALineOfItsOwn) {
-  const Step s = step_with({"#!/bin/bash", "set -e", "echo hi"}, {});
+  const valohai::Step s = step_with({"#!/bin/bash", "set -e", "echo hi"}, {});
   EXPECT_EQ(render(s), "#!/bin/bash\nset -e\necho hi");
 }
 
 TEST(Render, UnknownTemplateKeyIsAnErrorNotACrash) {
   auto a = param("a");
   a.pass_as = "--{nme}={v}";
-  const Step s = step_with({"run {parameters}"}, {a});
-  const auto r = render_command(s, {{"a", Value("1")}});
+  const valohai::Step s = step_with({"run {parameters}"}, {a});
+  const auto r = render::render_command(s, {{"a", Value("1")}});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("{nme}"), std::string::npos);
 }
@@ -161,11 +161,11 @@ TEST(Render, UnknownTemplateKeyIsAnErrorNotACrash) {
 TEST(Render, TemplateErrorsOnlyWhenTheParameterHasAValue) {
   auto a = param("a");
   a.pass_as = "--{nme}={v}";
-  auto b = param("b", ParameterType::integer);
+  auto b = param("b", valohai::ParameterType::integer);
   b.pass_as = "--b={v:.2s}";
-  const Step s = step_with({"run {parameters}", "echo {parameter-value:a}"}, {a, b});
+  const valohai::Step s = step_with({"run {parameters}", "echo {parameter-value:a}"}, {a, b});
   EXPECT_EQ(render(s), "run\necho {parameter-value:a}");
-  const auto r = render_command(s, {{"b", Value(3)}});
+  const auto r = render::render_command(s, {{"b", Value(3)}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message,
             "template '--b={v:.2s}': cannot format a int value with spec '.2s': Unknown format "

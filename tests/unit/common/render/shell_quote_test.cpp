@@ -16,7 +16,7 @@ using Cases = std::vector<std::pair<std::string_view, std::string_view>>;
 
 void expect_all(const Cases& cases) {
   for (const auto& [word, want] : cases) {
-    EXPECT_EQ(shell_quote(word), want) << "word: [" << word << "]";
+    EXPECT_EQ(render::shell_quote(word), want) << "word: [" << word << "]";
   }
 }
 
@@ -99,7 +99,7 @@ TEST(ShellQuote, EveryAsciiCharacterAlone) {
     const std::string word(1, static_cast<char>(i));
     const bool is_safe = safe.find(word[0]) != std::string_view::npos;
     const std::string want = is_safe ? word : word == "'" ? "''\"'\"''" : "'" + word + "'";
-    EXPECT_EQ(shell_quote(word), want) << "character " << i;
+    EXPECT_EQ(render::shell_quote(word), want) << "character " << i;
   }
 }
 

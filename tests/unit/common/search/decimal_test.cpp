@@ -10,7 +10,7 @@ namespace vhtask::common {
 namespace {
 
 std::string text_of(std::string_view s) {
-  const auto d = Decimal::parse(s);
+  const auto d = search::Decimal::parse(s);
   return d ? d->to_string() : "error: " + d.error().message;
 }
 
@@ -37,42 +37,42 @@ TEST(Decimal, RejectsWhatIsNotADecimal) {
 }
 
 TEST(Decimal, OfNumberUsesTheTextOrTheValue) {
-  EXPECT_EQ(Decimal::of_number({"0.81", Value(0.81)})->to_string(), "0.81");
-  EXPECT_EQ(Decimal::of_number({"0x10", Value(16)})->to_string(), "16");
+  EXPECT_EQ(search::Decimal::of_number({"0.81", Value(0.81)})->to_string(), "0.81");
+  EXPECT_EQ(search::Decimal::of_number({"0x10", Value(16)})->to_string(), "16");
   // Sexagesimal floats are not plain decimal text: the double's repr is used.
-  EXPECT_EQ(Decimal::of_number({"1:30.5", Value(90.5)})->to_string(), "90.5");
-  EXPECT_FALSE(Decimal::of_number({".inf", Value(HUGE_VAL)}));
-  EXPECT_FALSE(Decimal::of_number({"abc", Value("abc")}));
+  EXPECT_EQ(search::Decimal::of_number({"1:30.5", Value(90.5)})->to_string(), "90.5");
+  EXPECT_FALSE(search::Decimal::of_number({".inf", Value(HUGE_VAL)}));
+  EXPECT_FALSE(search::Decimal::of_number({"abc", Value("abc")}));
 }
 
 TEST(Decimal, ConvertsToTheNearestDouble) {
-  EXPECT_EQ(Decimal::parse("0.81")->to_double(), 0.81);
-  EXPECT_EQ(Decimal(81, 2).to_double(), 0.81);
-  EXPECT_EQ(Decimal(-12, 4).to_double(), -0.0012);
-  EXPECT_EQ(Decimal(5, 0).to_double(), 5.0);
+  EXPECT_EQ(search::Decimal::parse("0.81")->to_double(), 0.81);
+  EXPECT_EQ(search::Decimal(81, 2).to_double(), 0.81);
+  EXPECT_EQ(search::Decimal(-12, 4).to_double(), -0.0012);
+  EXPECT_EQ(search::Decimal(5, 0).to_double(), 5.0);
 }
 
 TEST(Decimal, Rescales) {
-  EXPECT_EQ(Decimal(15, 1).rescaled(3)->units(), 1500);
-  EXPECT_EQ(Decimal(1500, 3).rescaled(1)->units(), 15);
-  EXPECT_FALSE(Decimal(1501, 3).rescaled(1));
-  EXPECT_FALSE(Decimal::parse("12345678901234567890")->rescaled(30));
+  EXPECT_EQ(search::Decimal(15, 1).rescaled(3)->units(), 1500);
+  EXPECT_EQ(search::Decimal(1500, 3).rescaled(1)->units(), 15);
+  EXPECT_FALSE(search::Decimal(1501, 3).rescaled(1));
+  EXPECT_FALSE(search::Decimal::parse("12345678901234567890")->rescaled(30));
 }
 
 TEST(Decimal, ComparesExactly) {
-  EXPECT_EQ(Decimal(8, 1), Decimal(80, 2));
-  EXPECT_LT(Decimal(-5, 1), Decimal(5, 1));
-  EXPECT_LT(Decimal(-6, 1), Decimal(-5, 1));
-  EXPECT_LT(Decimal(9, 1), Decimal(95, 2));
-  EXPECT_GT(Decimal(2, 0), Decimal(1999, 3));
-  EXPECT_LT(Decimal(0, 0), Decimal(1, 30));
+  EXPECT_EQ(search::Decimal(8, 1), search::Decimal(80, 2));
+  EXPECT_LT(search::Decimal(-5, 1), search::Decimal(5, 1));
+  EXPECT_LT(search::Decimal(-6, 1), search::Decimal(-5, 1));
+  EXPECT_LT(search::Decimal(9, 1), search::Decimal(95, 2));
+  EXPECT_GT(search::Decimal(2, 0), search::Decimal(1999, 3));
+  EXPECT_LT(search::Decimal(0, 0), search::Decimal(1, 30));
 }
 
 TEST(Decimal, IntegralityAndInt64) {
-  EXPECT_TRUE(Decimal(300, 2).is_integral());
-  EXPECT_EQ(Decimal(300, 2).to_int64(), 3);
-  EXPECT_FALSE(Decimal(301, 2).to_int64());
-  EXPECT_FALSE(Decimal::parse("99999999999999999999")->to_int64());
+  EXPECT_TRUE(search::Decimal(300, 2).is_integral());
+  EXPECT_EQ(search::Decimal(300, 2).to_int64(), 3);
+  EXPECT_FALSE(search::Decimal(301, 2).to_int64());
+  EXPECT_FALSE(search::Decimal::parse("99999999999999999999")->to_int64());
 }
 
 }  // namespace

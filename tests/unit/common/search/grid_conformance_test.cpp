@@ -62,36 +62,36 @@ struct Outcome {
 
 Outcome run(const GridCase& c) {
   Outcome out;
-  const LoadedConfig loaded = load_config(c.yaml, c.id + ".yaml");
+  const valohai::LoadedConfig loaded = valohai::load_config(c.yaml, c.id + ".yaml");
   if (loaded.diagnostics.has_errors()) {
     out.error = loaded.diagnostics.to_string();
     return out;
   }
-  const Step* step = loaded.config.find_step(c.step);
+  const valohai::Step* step = loaded.config.find_step(c.step);
   if (step == nullptr) {
     out.error = "no step " + c.step;
     return out;
   }
-  const auto task = load_task_spec(c.grid, c.id + ".grid.yaml");
+  const auto task = valohai::load_task_spec(c.grid, c.id + ".grid.yaml");
   if (task.diagnostics.has_errors()) {
     out.error = task.diagnostics.to_string();
     return out;
   }
   // .value() after each check: operator-> of a Result can be null as far as GCC's
   // -Wnull-dereference can tell, and Release builds are -Werror too.
-  const auto plan = TaskPlan::create(*step, task.spec, {}, 1);
+  const auto plan = search::TaskPlan::create(*step, task.spec, {}, 1);
   if (!plan) {
     out.error = plan.error().message;
     return out;
   }
-  const TaskPlan& tasks = plan.value();
+  const search::TaskPlan& tasks = plan.value();
   for (std::uint64_t i = 0; i < tasks.count(); ++i) {
     const auto values = tasks.values_at(i);
     if (!values) {
       out.error = values.error().message;
       return out;
     }
-    const auto command = render_command(*step, values.value());
+    const auto command = render::render_command(*step, values.value());
     if (!command) {
       out.error = command.error().message;
       return out;

@@ -20,16 +20,16 @@
 namespace vhtask::common {
 namespace {
 
-Parameter param(std::string name, ParameterType type) {
-  Parameter p;
+valohai::Parameter param(std::string name, valohai::ParameterType type) {
+  valohai::Parameter p;
   p.name = std::move(name);
   p.type = type;
   p.optional = true;
   return p;
 }
 
-Step make_step(std::vector<Parameter> parameters) {
-  Step s;
+valohai::Step make_step(std::vector<valohai::Parameter> parameters) {
+  valohai::Step s;
   s.name = "train";
   s.image = "busybox";
   s.command = {"echo {parameters}"};
@@ -37,19 +37,19 @@ Step make_step(std::vector<Parameter> parameters) {
   return s;
 }
 
-VariantSpec items(std::string name, ValueList values) {
-  VariantSpec v;
+valohai::VariantSpec items(std::string name, ValueList values) {
+  valohai::VariantSpec v;
   v.name = std::move(name);
-  v.style = VariantStyle::multiple;
+  v.style = valohai::VariantStyle::multiple;
   v.items = std::move(values);
   return v;
 }
 
-VariantSpec random_rule_of(std::string name, double min, double max,
-                           Distribution d = Distribution::uniform) {
-  VariantSpec v;
+valohai::VariantSpec random_rule_of(std::string name, double min, double max,
+                           valohai::Distribution d = valohai::Distribution::uniform) {
+  valohai::VariantSpec v;
   v.name = std::move(name);
-  v.style = VariantStyle::random;
+  v.style = valohai::VariantStyle::random;
   v.min = Number{"", Value(min)};
   v.max = Number{"", Value(max)};
   v.distribution = d;
@@ -57,9 +57,9 @@ VariantSpec random_rule_of(std::string name, double min, double max,
   return v;
 }
 
-TaskSpec grid(std::vector<VariantSpec> variants) {
-  TaskSpec t;
-  t.type = TaskType::grid_search;
+valohai::TaskSpec grid(std::vector<valohai::VariantSpec> variants) {
+  valohai::TaskSpec t;
+  t.type = valohai::TaskType::grid_search;
   t.parameters = std::move(variants);
   return t;
 }
@@ -72,15 +72,15 @@ ValueList ints(std::int64_t from, std::int64_t n) {
   return out;
 }
 
-std::string error_of(const Result<TaskPlan>& r) {
+std::string error_of(const Result<search::TaskPlan>& r) {
   return r ? "<ok>" : r.error().message;
 }
 
 TEST(GridSearch, SixBySixIsThirtySixLastVaryingFastest) {
-  const Step step =
-      make_step({param("a", ParameterType::integer), param("b", ParameterType::integer)});
+  const valohai::Step step =
+      make_step({param("a", valohai::ParameterType::integer), param("b", valohai::ParameterType::integer)});
   const auto plan =
-      TaskPlan::create(step, grid({items("a", ints(0, 6)), items("b", ints(10, 6))}), {}, 1);
+      search::TaskPlan::create(step, grid({items("a", ints(0, 6)), items("b", ints(10, 6))}), {}, 1);
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(plan.value().count(), 36u);
   EXPECT_EQ(plan.value().values_at(0).value().at("b").as_int(), 10);
@@ -99,18 +99,18 @@ TEST(GridSearch, MatchesNestedLoopEnumeration) {
   std::mt19937 rng(2024);
   for (int trial = 0; trial < 50; ++trial) {
     const int n_params = 1 + static_cast<int>(rng() % 4);
-    std::vector<Parameter> parameters;
-    std::vector<VariantSpec> variants;
+    std::vector<valohai::Parameter> parameters;
+    std::vector<valohai::VariantSpec> variants;
     std::vector<ValueList> lists;
     for (int k = 0; k < n_params; ++k) {
       const std::string name = "p" + std::to_string(k);
-      parameters.push_back(param(name, ParameterType::integer));
+      parameters.push_back(param(name, valohai::ParameterType::integer));
       lists.push_back(ints(std::int64_t{100} * k, 1 + static_cast<std::int64_t>(rng() % 4)));
       variants.push_back(items(name, lists.back()));
     }
     // The task may list its parameters in another order than the step defines them.
     std::shuffle(parameters.begin(), parameters.end(), rng);
-    const auto plan = TaskPlan::create(make_step(parameters), grid(variants), {}, 1);
+    const auto plan = search::TaskPlan::create(make_step(parameters), grid(variants), {}, 1);
     ASSERT_TRUE(plan) << plan.error().message;
 
     std::vector<std::vector<std::int64_t>> expected;
@@ -141,10 +141,10 @@ TEST(GridSearch, MatchesNestedLoopEnumeration) {
 }
 
 TEST(GridSearch, MillionExecutionsComputedOnDemand) {
-  const Step step =
-      make_step({param("a", ParameterType::integer), param("b", ParameterType::integer),
-                 param("c", ParameterType::integer)});
-  const auto plan = TaskPlan::create(
+  const valohai::Step step =
+      make_step({param("a", valohai::ParameterType::integer), param("b", valohai::ParameterType::integer),
+                 param("c", valohai::ParameterType::integer)});
+  const auto plan = search::TaskPlan::create(
       step, grid({items("a", ints(0, 100)), items("b", ints(0, 100)), items("c", ints(0, 100))}),
       {}, 1);
   ASSERT_TRUE(plan);
@@ -161,12 +161,12 @@ TEST(GridSearch, MillionExecutionsComputedOnDemand) {
 }
 
 TEST(GridSearch, RandomVariantContributesItsDraws) {
-  const Step step = make_step({param("lr", ParameterType::float_)});
-  VariantSpec v = random_rule_of("lr", 0.001, 0.002);
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_)});
+  valohai::VariantSpec v = random_rule_of("lr", 0.001, 0.002);
   v.count = 10;
-  const auto a = TaskPlan::create(step, grid({v}), {}, 5);
-  const auto b = TaskPlan::create(step, grid({v}), {}, 5);
-  const auto c = TaskPlan::create(step, grid({v}), {}, 6);
+  const auto a = search::TaskPlan::create(step, grid({v}), {}, 5);
+  const auto b = search::TaskPlan::create(step, grid({v}), {}, 5);
+  const auto c = search::TaskPlan::create(step, grid({v}), {}, 6);
   ASSERT_TRUE(a && b && c);
   EXPECT_EQ(a.value().count(), 10u);
   bool differs = false;
@@ -180,23 +180,23 @@ TEST(GridSearch, RandomVariantContributesItsDraws) {
   EXPECT_TRUE(differs);
   v.seed = 77;  // its own seed: the same draws whatever the task seed
   EXPECT_EQ(
-      TaskPlan::create(step, grid({v}), {}, 5).value().values_at(3).value().at("lr").as_float(),
-      TaskPlan::create(step, grid({v}), {}, 6).value().values_at(3).value().at("lr").as_float());
+      search::TaskPlan::create(step, grid({v}), {}, 5).value().values_at(3).value().at("lr").as_float(),
+      search::TaskPlan::create(step, grid({v}), {}, 6).value().values_at(3).value().at("lr").as_float());
 }
 
 TEST(GridSearch, NoParametersIsOneExecution) {
-  const auto plan = TaskPlan::create(make_step({}), grid({}), {}, 1);
+  const auto plan = search::TaskPlan::create(make_step({}), grid({}), {}, 1);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan.value().count(), 1u);
   EXPECT_TRUE(plan.value().values_at(0).value().empty());
 }
 
 TEST(TaskPlan, FixedValuesJoinEveryExecutionAndDefaultsStayOut) {
-  Parameter with_default = param("epochs", ParameterType::integer);
+  valohai::Parameter with_default = param("epochs", valohai::ParameterType::integer);
   with_default.default_value = Value(5);
-  const Step step = make_step(
-      {param("lr", ParameterType::float_), with_default, param("tag", ParameterType::string)});
-  const auto plan = TaskPlan::create(step, grid({items("lr", {Value(0.1), Value(0.2)})}),
+  const valohai::Step step = make_step(
+      {param("lr", valohai::ParameterType::float_), with_default, param("tag", valohai::ParameterType::string)});
+  const auto plan = search::TaskPlan::create(step, grid({items("lr", {Value(0.1), Value(0.2)})}),
                                      {{"tag", Value("x")}}, 1);
   ASSERT_TRUE(plan) << plan.error().message;
   for (std::uint64_t i = 0; i < plan.value().count(); ++i) {
@@ -205,34 +205,34 @@ TEST(TaskPlan, FixedValuesJoinEveryExecutionAndDefaultsStayOut) {
     EXPECT_FALSE(values.contains("epochs"));
   }
   EXPECT_EQ(plan.value().varying_parameters(), std::vector<std::string>{"lr"});
-  EXPECT_EQ(render_command(step, plan.value().values_at(1).value()).value(),
+  EXPECT_EQ(render::render_command(step, plan.value().values_at(1).value()).value(),
             "echo --lr=0.2 --epochs=5 --tag=x");
 }
 
 TEST(TaskPlan, FixedValueConflictingWithTheTaskIsAnError) {
-  const Step step = make_step({param("lr", ParameterType::float_)});
-  VariantSpec v = items("lr", {Value(0.1)});
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_)});
+  valohai::VariantSpec v = items("lr", {Value(0.1)});
   v.mark = {"grid.yaml", 2, 5};
-  EXPECT_EQ(error_of(TaskPlan::create(step, grid({v}), {{"lr", Value(0.5)}}, 1)),
+  EXPECT_EQ(error_of(search::TaskPlan::create(step, grid({v}), {{"lr", Value(0.5)}}, 1)),
             "grid.yaml:2:5: parameter 'lr' is set both with --param and by the task; give it in "
             "one place only");
 }
 
 TEST(TaskPlan, UnknownNameNamesItAndTheStep) {
-  const Step step = make_step({param("lr", ParameterType::float_)});
-  EXPECT_EQ(error_of(TaskPlan::create(step, grid({items("nope", {Value(1)})}), {}, 1)),
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_)});
+  EXPECT_EQ(error_of(search::TaskPlan::create(step, grid({items("nope", {Value(1)})}), {}, 1)),
             "step 'train' has no parameter 'nope' (it has: lr)");
 }
 
 TEST(TaskPlan, CollectsEveryProblem) {
-  Parameter lr = param("lr", ParameterType::float_);
+  valohai::Parameter lr = param("lr", valohai::ParameterType::float_);
   lr.max = Value(1.0);
-  Parameter opt = param("opt", ParameterType::string);
+  valohai::Parameter opt = param("opt", valohai::ParameterType::string);
   opt.choices = ValueList{Value("adam"), Value("sgd")};
-  Parameter required = param("data", ParameterType::string);
+  valohai::Parameter required = param("data", valohai::ParameterType::string);
   required.optional = false;
-  const Step step = make_step({lr, opt, required});
-  const auto plan = TaskPlan::create(
+  const valohai::Step step = make_step({lr, opt, required});
+  const auto plan = search::TaskPlan::create(
       step,
       grid({items("lr", {Value(0.5), Value(2.0)}), items("opt", {Value("adam"), Value("rms")}),
             items("missing", {Value(1)})}),
@@ -245,9 +245,9 @@ TEST(TaskPlan, CollectsEveryProblem) {
 }
 
 TEST(TaskPlan, ManyBadValuesMakeAReadableError) {
-  Parameter n = param("n", ParameterType::integer);
+  valohai::Parameter n = param("n", valohai::ParameterType::integer);
   n.max = Value(0);
-  const auto plan = TaskPlan::create(make_step({n}), grid({items("n", ints(1, 100000))}), {}, 1);
+  const auto plan = search::TaskPlan::create(make_step({n}), grid({items("n", ints(1, 100000))}), {}, 1);
   ASSERT_FALSE(plan);
   const std::string& message = plan.error().message;
   EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 10);
@@ -257,54 +257,54 @@ TEST(TaskPlan, ManyBadValuesMakeAReadableError) {
 }
 
 TEST(TaskPlan, ListedTwiceIsAnError) {
-  const Step step = make_step({param("lr", ParameterType::float_)});
-  EXPECT_EQ(error_of(TaskPlan::create(
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_)});
+  EXPECT_EQ(error_of(search::TaskPlan::create(
                 step, grid({items("lr", {Value(1)}), items("lr", {Value(2)})}), {}, 1)),
             "parameter 'lr' is listed more than once in the task");
 }
 
 TEST(TaskPlan, BayesianIsUnsupported) {
-  TaskSpec t;
-  t.type = TaskType::bayesian_tpe;
-  const auto plan = TaskPlan::create(make_step({}), t, {}, 1);
+  valohai::TaskSpec t;
+  t.type = valohai::TaskType::bayesian_tpe;
+  const auto plan = search::TaskPlan::create(make_step({}), t, {}, 1);
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, Error::Code::unsupported);
   EXPECT_NE(plan.error().message.find("use grid_search or random_search"), std::string::npos);
 }
 
 TEST(TaskPlan, SeedIsRecordedWhenNoneIsGiven) {
-  const Step step = make_step({param("lr", ParameterType::float_)});
-  const auto a = TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, std::nullopt);
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_)});
+  const auto a = search::TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, std::nullopt);
   ASSERT_TRUE(a);
-  const auto b = TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, a.value().seed());
+  const auto b = search::TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, a.value().seed());
   for (std::uint64_t i = 0; i < a.value().count(); ++i) {
     EXPECT_EQ(a.value().values_at(i).value().at("lr").as_float(),
               b.value().values_at(i).value().at("lr").as_float());
   }
 }
 
-TaskSpec random_search(std::vector<VariantSpec> variants, std::int64_t n) {
-  TaskSpec t;
-  t.type = TaskType::random_search;
+valohai::TaskSpec random_search(std::vector<valohai::VariantSpec> variants, std::int64_t n) {
+  valohai::TaskSpec t;
+  t.type = valohai::TaskType::random_search;
   t.parameters = std::move(variants);
   t.execution_count = n;
   return t;
 }
 
 TEST(RandomSearch, RecordedSeedReproducesExactly) {
-  const Step step =
-      make_step({param("lr", ParameterType::float_), param("opt", ParameterType::string),
-                 param("layers", ParameterType::integer)});
-  VariantSpec layers = random_rule_of("layers", 1, 8);
+  const valohai::Step step =
+      make_step({param("lr", valohai::ParameterType::float_), param("opt", valohai::ParameterType::string),
+                 param("layers", valohai::ParameterType::integer)});
+  valohai::VariantSpec layers = random_rule_of("layers", 1, 8);
   layers.integerify = true;
-  const TaskSpec task =
-      random_search({random_rule_of("lr", 1e-4, 1e-1, Distribution::loguniform),
+  const valohai::TaskSpec task =
+      random_search({random_rule_of("lr", 1e-4, 1e-1, valohai::Distribution::loguniform),
                      items("opt", {Value("adam"), Value("sgd"), Value("rms")}), layers},
                     200);
-  const auto a = TaskPlan::create(step, task, {}, std::nullopt);
+  const auto a = search::TaskPlan::create(step, task, {}, std::nullopt);
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_EQ(a.value().count(), 200u);
-  const auto b = TaskPlan::create(step, task, {}, a.value().seed());
+  const auto b = search::TaskPlan::create(step, task, {}, a.value().seed());
   ASSERT_TRUE(b);
   std::set<std::string> opts;
   for (std::uint64_t i = 200; i-- > 0;) {  // backwards: each index stands on its own
@@ -321,36 +321,36 @@ TEST(RandomSearch, RecordedSeedReproducesExactly) {
   }
   EXPECT_EQ(opts.size(), 3u);
   EXPECT_EQ(a.value().varying_parameters(), (std::vector<std::string>{"lr", "opt", "layers"}));
-  const auto c = TaskPlan::create(step, task, {}, a.value().seed() + 1);
+  const auto c = search::TaskPlan::create(step, task, {}, a.value().seed() + 1);
   EXPECT_NE(a.value().values_at(0).value().at("lr").as_float(),
             c.value().values_at(0).value().at("lr").as_float());
 }
 
 TEST(RandomSearch, ProblemsFoundUpFront) {
-  Parameter n = param("n", ParameterType::integer);
+  valohai::Parameter n = param("n", valohai::ParameterType::integer);
   n.max = Value(5);
-  const Step step = make_step({n});
+  const valohai::Step step = make_step({n});
   // Draws between 1 and 3 for an integer parameter, without integerify.
   const std::string message =
-      error_of(TaskPlan::create(step, random_search({random_rule_of("n", 1, 3)}, 10), {}, 1));
+      error_of(search::TaskPlan::create(step, random_search({random_rule_of("n", 1, 3)}, 10), {}, 1));
   EXPECT_EQ(message.rfind("parameter 'n': ", 0), 0u) << message;
   EXPECT_NE(message.find(" is not an integer"), std::string::npos) << message;
-  VariantSpec wide = random_rule_of("n", 1, 9);
+  valohai::VariantSpec wide = random_rule_of("n", 1, 9);
   wide.integerify = true;
-  EXPECT_EQ(error_of(TaskPlan::create(step, random_search({wide}, 10), {}, 1)),
+  EXPECT_EQ(error_of(search::TaskPlan::create(step, random_search({wide}, 10), {}, 1)),
             "parameter 'n': 9 is greater than the maximum allowed (5)");
-  EXPECT_EQ(error_of(TaskPlan::create(step, random_search({wide}, 0), {}, 1)),
+  EXPECT_EQ(error_of(search::TaskPlan::create(step, random_search({wide}, 0), {}, 1)),
             "parameter 'n': 9 is greater than the maximum allowed (5)\n"
             "random_search needs `execution-count` of at least 1");
 }
 
 TEST(ManualSearch, OneExecutionPerRowTyped) {
-  const Step step =
-      make_step({param("lr", ParameterType::float_), param("n", ParameterType::integer)});
-  TaskSpec t;
-  t.type = TaskType::manual_search;
+  const valohai::Step step =
+      make_step({param("lr", valohai::ParameterType::float_), param("n", valohai::ParameterType::integer)});
+  valohai::TaskSpec t;
+  t.type = valohai::TaskType::manual_search;
   t.parameter_sets = {{{"lr", Value(1)}, {"n", Value("3")}}, {{"lr", Value(0.5)}, {"n", Value(3)}}};
-  const auto plan = TaskPlan::create(step, t, {}, 1);
+  const auto plan = search::TaskPlan::create(step, t, {}, 1);
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(plan.value().count(), 2u);
   EXPECT_TRUE(plan.value().values_at(0).value().at("lr").is_float());
@@ -358,7 +358,7 @@ TEST(ManualSearch, OneExecutionPerRowTyped) {
   EXPECT_EQ(plan.value().varying_parameters(), std::vector<std::string>{"lr"});
 
   t.parameter_sets.push_back({{"bogus", Value(1)}, {"n", Value(2.5)}});
-  EXPECT_EQ(error_of(TaskPlan::create(step, t, {}, 1)),
+  EXPECT_EQ(error_of(search::TaskPlan::create(step, t, {}, 1)),
             "parameter-sets row 3: step 'train' has no parameter 'bogus' (it has: lr, n)\n"
             "parameter-sets row 3: parameter 'n': 2.5 is not an integer");
 }

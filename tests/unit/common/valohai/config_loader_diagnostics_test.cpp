@@ -426,7 +426,7 @@ t.yaml:12:14: note: `min` (5) is greater than `max` (1): no value is allowed
        ""},
   };
   for (const auto& c : cases) {
-    const LoadedConfig loaded = load_config(c.yaml, "t.yaml");
+    const valohai::LoadedConfig loaded = valohai::load_config(c.yaml, "t.yaml");
     EXPECT_EQ(loaded.diagnostics.to_string(), c.diagnostics) << "case " << c.name;
   }
 }

@@ -9,14 +9,14 @@
 namespace vhtask::common {
 namespace {
 
-LoadedConfig load_clean(const std::string& yaml) {
-  LoadedConfig loaded = load_config(yaml, "t.yaml");
+valohai::LoadedConfig load_clean(const std::string& yaml) {
+  valohai::LoadedConfig loaded = valohai::load_config(yaml, "t.yaml");
   EXPECT_TRUE(loaded.diagnostics.empty()) << loaded.diagnostics.to_string();
   return loaded;
 }
 
 TEST(ConfigLoader, AMalformedStepStopConditionIsAnErrorWithItsLine) {
-  const LoadedConfig loaded = load_config(R"(- step:
+  const valohai::LoadedConfig loaded = valohai::load_config(R"(- step:
     name: train
     image: python:3.12
     command: python train.py
@@ -29,7 +29,7 @@ TEST(ConfigLoader, AMalformedStepStopConditionIsAnErrorWithItsLine) {
 }
 
 TEST(ConfigLoader, LoadsEveryStepField) {
-  const LoadedConfig loaded = load_clean(R"(---
+  const valohai::LoadedConfig loaded = load_clean(R"(---
 - step:
     name: train
     image: python:3.12
@@ -67,7 +67,7 @@ TEST(ConfigLoader, LoadsEveryStepField) {
 )");
   ASSERT_EQ(loaded.config.steps.size(), 2u);
   EXPECT_EQ(loaded.config.file, "t.yaml");
-  const Step& s = loaded.config.steps[0];
+  const valohai::Step& s = loaded.config.steps[0];
   EXPECT_EQ(s.name, "train");
   EXPECT_EQ(s.image, "python:3.12");
   EXPECT_EQ(s.command, (std::vector<std::string>{"pip install -r requirements.txt",
@@ -90,7 +90,7 @@ TEST(ConfigLoader, LoadsEveryStepField) {
   EXPECT_EQ(s.stop_condition, "metadata.loss < 0.1");
   EXPECT_EQ(s.stop_condition_mark.line, 25);
 
-  const Step& e = loaded.config.steps[1];
+  const valohai::Step& e = loaded.config.steps[1];
   EXPECT_EQ(e.command, std::vector<std::string>{"echo hi"});
   EXPECT_FALSE(e.time_limit_seconds.has_value());
   EXPECT_FALSE(e.source_path.has_value());
@@ -99,7 +99,7 @@ TEST(ConfigLoader, LoadsEveryStepField) {
 }
 
 TEST(ConfigLoader, LoadsEveryParameterField) {
-  const LoadedConfig loaded = load_clean(R"(- step:
+  const valohai::LoadedConfig loaded = load_clean(R"(- step:
     name: train
     image: python:3.12
     command: python train.py {parameters}
@@ -135,10 +135,10 @@ TEST(ConfigLoader, LoadsEveryParameterField) {
         choices: [adam, sgd]
         default: adam
 )");
-  const Step& s = loaded.config.steps.at(0);
+  const valohai::Step& s = loaded.config.steps.at(0);
   ASSERT_EQ(s.parameters.size(), 6u);
-  const Parameter& max_steps = s.parameters[0];
-  EXPECT_EQ(max_steps.type, ParameterType::float_);
+  const valohai::Parameter& max_steps = s.parameters[0];
+  EXPECT_EQ(max_steps.type, valohai::ParameterType::float_);
   EXPECT_TRUE(max_steps.default_value->is_int());  // rendered as YAML typed it: 300
   EXPECT_EQ(max_steps.default_value->as_int(), 300);
   EXPECT_EQ(max_steps.min->as_int(), 1);
@@ -146,35 +146,35 @@ TEST(ConfigLoader, LoadsEveryParameterField) {
   EXPECT_TRUE(max_steps.is_optional());
   EXPECT_EQ(max_steps.description, "Steps");
   EXPECT_FALSE(max_steps.pass_as.has_value());
-  EXPECT_EQ(max_steps.multiple, MultipleMode::none);
+  EXPECT_EQ(max_steps.multiple, valohai::MultipleMode::none);
   EXPECT_EQ(max_steps.mark.line, 6);
 
-  const Parameter& lr = s.parameters[1];
+  const valohai::Parameter& lr = s.parameters[1];
   EXPECT_EQ(lr.pass_as, "--lr {v:.3e}");
   EXPECT_EQ(lr.default_value->as_string(), "1e-5");
   EXPECT_FALSE(lr.is_optional());
 
-  const Parameter& verbose = s.parameters[2];
-  EXPECT_EQ(verbose.type, ParameterType::flag);
+  const valohai::Parameter& verbose = s.parameters[2];
+  EXPECT_EQ(verbose.type, valohai::ParameterType::flag);
   EXPECT_EQ(verbose.pass_true_as, "-v");
   EXPECT_EQ(verbose.pass_false_as, "--quiet");
   EXPECT_TRUE(verbose.default_value->as_bool());
   EXPECT_TRUE(verbose.is_optional());
 
-  const Parameter& tags = s.parameters[3];
-  EXPECT_EQ(tags.multiple, MultipleMode::separate);
+  const valohai::Parameter& tags = s.parameters[3];
+  EXPECT_EQ(tags.multiple, valohai::MultipleMode::separate);
   EXPECT_EQ(tags.multiple_separator, ",");  // empty means ","
   EXPECT_EQ(tags.choices->size(), 3u);
   EXPECT_EQ(tags.default_value->to_python_str(), "['a']");  // always a list when multiple
 
-  const Parameter& layers = s.parameters[4];
-  EXPECT_EQ(layers.multiple, MultipleMode::repeat);
+  const valohai::Parameter& layers = s.parameters[4];
+  EXPECT_EQ(layers.multiple, valohai::MultipleMode::repeat);
   EXPECT_EQ(layers.default_value->to_python_str(), "[1, 16, 8]");
   EXPECT_EQ(s.find_parameter("optimizer"), &s.parameters[5]);
 }
 
 TEST(ConfigLoader, PassTrueAsOnANonFlagIsDroppedWithAWarning) {
-  const LoadedConfig loaded = load_config(R"(- step:
+  const valohai::LoadedConfig loaded = valohai::load_config(R"(- step:
     name: train
     image: x
     command: y
@@ -189,7 +189,7 @@ TEST(ConfigLoader, PassTrueAsOnANonFlagIsDroppedWithAWarning) {
 }
 
 TEST(ConfigLoader, LaterDuplicateStepWinsInTheEarlierPlace) {
-  const LoadedConfig loaded = load_config(R"(- step: {name: a, image: one, command: x}
+  const valohai::LoadedConfig loaded = valohai::load_config(R"(- step: {name: a, image: one, command: x}
 - step: {name: b, image: two, command: x}
 - step: {name: a, image: three, command: x}
 )",
@@ -202,7 +202,7 @@ TEST(ConfigLoader, LaterDuplicateStepWinsInTheEarlierPlace) {
 }
 
 TEST(ConfigLoader, MergeKeysWorkAsInPyYaml) {
-  const LoadedConfig loaded = load_clean(R"(- step: &base
+  const valohai::LoadedConfig loaded = load_clean(R"(- step: &base
     name: a
     image: python:3.12
     command: c
@@ -223,7 +223,7 @@ TEST(ConfigLoader, MergeKeysWorkAsInPyYaml) {
 }
 
 TEST(ConfigLoader, AcceptsABomAndCrlfLineEnds) {
-  const LoadedConfig loaded =
+  const valohai::LoadedConfig loaded =
       load_clean("\xEF\xBB\xBF- step:\r\n    name: a\r\n    image: b\r\n    command: c\r\n");
   ASSERT_EQ(loaded.config.steps.size(), 1u);
   EXPECT_EQ(loaded.config.steps[0].image, "b");
@@ -232,17 +232,17 @@ TEST(ConfigLoader, AcceptsABomAndCrlfLineEnds) {
 TEST(ConfigLoader, LoadConfigFileReadsAndReportsIoErrors) {
   test::TempDir dir;
   const std::string path = dir.write("valohai.yaml", "- step: {name: a, image: b, command: c}\n");
-  auto loaded = load_config_file(path);
+  auto loaded = valohai::load_config_file(path);
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->config.file, path);
   EXPECT_EQ(loaded->config.steps.size(), 1u);
 
-  auto missing = load_config_file((dir.path() / "nope.yaml").string());
+  auto missing = valohai::load_config_file((dir.path() / "nope.yaml").string());
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, Error::Code::io);
   EXPECT_NE(missing.error().message.find("nope.yaml"), std::string::npos);
 
-  auto directory = load_config_file(dir.path().string());
+  auto directory = valohai::load_config_file(dir.path().string());
   ASSERT_FALSE(directory.has_value());
   EXPECT_EQ(directory.error().code, Error::Code::io);
 }

@@ -67,7 +67,7 @@ TEST(ConfigRobustness, DeepNestingIsAnErrorNamingTheLine) {
        0},
   };
   for (const auto& c : cases) {
-    const LoadedConfig loaded = load_config(c.text, "deep.yaml");
+    const valohai::LoadedConfig loaded = valohai::load_config(c.text, "deep.yaml");
     const Diagnostic& e = first_error(loaded.diagnostics);
     EXPECT_NE(e.message.find("nested too deeply"), std::string::npos) << e.to_string();
     if (c.line > 0) {
@@ -75,7 +75,7 @@ TEST(ConfigRobustness, DeepNestingIsAnErrorNamingTheLine) {
     }
     EXPECT_GT(e.mark.column, 0) << e.to_string();
   }
-  const LoadedTaskSpec grid = load_task_spec(std::string(n, '['), "grid.yaml");
+  const valohai::LoadedTaskSpec grid = valohai::load_task_spec(std::string(n, '['), "grid.yaml");
   EXPECT_NE(first_error(grid.diagnostics).message.find("nested too deeply"), std::string::npos);
 }
 
@@ -103,7 +103,7 @@ TEST(ConfigRobustness, AliasBombsStopQuickly) {
   }
   for (const std::string& text : {bomb, repeated}) {
     const double start = cpu_seconds();
-    const LoadedConfig loaded = load_config(text, "bomb.yaml");
+    const valohai::LoadedConfig loaded = valohai::load_config(text, "bomb.yaml");
     EXPECT_LT(cpu_seconds() - start, 3 * k_time_factor);
     EXPECT_FALSE(loaded.diagnostics.empty());
   }
@@ -129,7 +129,7 @@ TEST(ConfigRobustness, TenMegabyteFileLoadsInTime) {
   test::TempDir dir;
   const std::string path = dir.write("valohai.yaml", text);
   const double start = cpu_seconds();
-  auto loaded = load_config_file(path);
+  auto loaded = valohai::load_config_file(path);
   const double elapsed = cpu_seconds() - start;
   ASSERT_TRUE(loaded.has_value());
   EXPECT_TRUE(loaded->diagnostics.empty()) << loaded->diagnostics.to_string().substr(0, 500);
@@ -144,11 +144,11 @@ TEST(ConfigRobustness, BinaryJunkIsRejectedAtItsFirstBadByte) {
     c = static_cast<char>(rng());
   }
   const double start = cpu_seconds();
-  const LoadedConfig loaded = load_config(junk, "junk.bin");
+  const valohai::LoadedConfig loaded = valohai::load_config(junk, "junk.bin");
   EXPECT_LT(cpu_seconds() - start, 2.0 * k_time_factor);
   EXPECT_EQ(first_error(loaded.diagnostics).mark.line, 1);
 
-  const LoadedConfig too_big = load_config(std::string(33u << 20, ' '), "big.yaml");
+  const valohai::LoadedConfig too_big = valohai::load_config(std::string(33u << 20, ' '), "big.yaml");
   EXPECT_NE(first_error(too_big.diagnostics).message.find("too large"), std::string::npos);
 }
 
@@ -195,13 +195,13 @@ TEST(ConfigRobustness, RandomlyDamagedFilesNeverThrowAndAlwaysHavePositions) {
           break;
       }
     }
-    LoadedConfig loaded;
-    ASSERT_NO_THROW(loaded = load_config(text, "fuzz.yaml")) << text;
+    valohai::LoadedConfig loaded;
+    ASSERT_NO_THROW(loaded = valohai::load_config(text, "fuzz.yaml")) << text;
     for (const auto& d : loaded.diagnostics.all()) {
       ASSERT_GT(d.mark.line, 0) << d.to_string() << "\n---\n" << text;
       ASSERT_GT(d.mark.column, 0) << d.to_string() << "\n---\n" << text;
     }
-    ASSERT_NO_THROW(load_task_spec(text, "fuzz.yaml"));
+    ASSERT_NO_THROW(valohai::load_task_spec(text, "fuzz.yaml"));
   }
 }
 

@@ -24,7 +24,7 @@ TEST(MalformedCorpus, EachFileFailsAtTheExpectedLineWithTheExpectedMessage) {
   std::set<std::string> listed;
   for (const auto& e : expectations) {
     listed.insert(e.file);
-    auto loaded = load_config_file(dir + "/" + e.file);
+    auto loaded = valohai::load_config_file(dir + "/" + e.file);
     ASSERT_TRUE(loaded.has_value()) << e.file;
     const Diagnostics& d = loaded->diagnostics;
     ASSERT_TRUE(d.has_errors()) << e.file;

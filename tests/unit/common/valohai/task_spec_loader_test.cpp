@@ -10,7 +10,7 @@ namespace vhtask::common {
 namespace {
 
 TEST(TaskSpecLoader, LoadsBlueprintsFromValohaiYaml) {
-  const LoadedConfig loaded = load_config(R"(- step: {name: train, image: x, command: y}
+  const valohai::LoadedConfig loaded = valohai::load_config(R"(- step: {name: train, image: x, command: y}
 - task:
     name: sweep
     step: train
@@ -46,15 +46,15 @@ TEST(TaskSpecLoader, LoadsBlueprintsFromValohaiYaml) {
                                           "t.yaml");
   EXPECT_TRUE(loaded.diagnostics.empty()) << loaded.diagnostics.to_string();
   ASSERT_EQ(loaded.config.tasks.size(), 3u);
-  const TaskSpec& sweep = loaded.config.tasks[0];
+  const valohai::TaskSpec& sweep = loaded.config.tasks[0];
   EXPECT_EQ(sweep.name, "sweep");
   EXPECT_EQ(sweep.step, "train");
-  EXPECT_EQ(sweep.type, TaskType::grid_search);
+  EXPECT_EQ(sweep.type, valohai::TaskType::grid_search);
   EXPECT_EQ(sweep.description, "The sweep");
   EXPECT_EQ(sweep.execution_count, 4);
   EXPECT_EQ(sweep.maximum_queued_executions, 2);
   EXPECT_EQ(sweep.execution_batch_size, 3);
-  EXPECT_EQ(sweep.on_child_error, OnChildError::stop_all_and_error);
+  EXPECT_EQ(sweep.on_child_error, valohai::OnChildError::stop_all_and_error);
   EXPECT_EQ(sweep.stop_condition, "metadata.loss < 0.1");
   EXPECT_EQ(sweep.reuse_children, true);
   EXPECT_EQ(sweep.mark.line, 3);
@@ -62,22 +62,22 @@ TEST(TaskSpecLoader, LoadsBlueprintsFromValohaiYaml) {
   EXPECT_EQ(sweep.parameters[0].start->text, "0.80");
   EXPECT_EQ(loaded.config.find_task("sweep"), &sweep);
 
-  const TaskSpec& manual = loaded.config.tasks[1];
-  EXPECT_EQ(manual.type, TaskType::manual_search);
+  const valohai::TaskSpec& manual = loaded.config.tasks[1];
+  EXPECT_EQ(manual.type, valohai::TaskType::manual_search);
   ASSERT_EQ(manual.parameter_sets.size(), 2u);  // the empty set is dropped, as the reference does
   EXPECT_EQ(manual.parameter_sets[0][0].first, "lr");
   EXPECT_EQ(manual.parameter_sets[0][1].second.to_python_str(), "['a', 'b']");
   EXPECT_EQ(manual.parameter_sets[1][0].second.as_string(), "1e-5");
 
-  const TaskSpec& tpe = loaded.config.tasks[2];
-  EXPECT_EQ(tpe.type, TaskType::bayesian_tpe);
+  const valohai::TaskSpec& tpe = loaded.config.tasks[2];
+  EXPECT_EQ(tpe.type, valohai::TaskType::bayesian_tpe);
   EXPECT_EQ(tpe.engine, "optuna");
   EXPECT_EQ(tpe.optimization_target_metric, "loss");
   EXPECT_EQ(tpe.optimization_target_value->as_float(), 0.05);
 }
 
 TEST(TaskSpecLoader, ReadsEveryStyleAndItsRules) {
-  const LoadedTaskSpec grid = load_task_spec(R"(parameters:
+  const valohai::LoadedTaskSpec grid = valohai::load_task_spec(R"(parameters:
   - name: a
     style: single
     rules: {value: 0.5}
@@ -96,48 +96,48 @@ TEST(TaskSpecLoader, ReadsEveryStyleAndItsRules) {
 )",
                                              "g.yaml");
   EXPECT_TRUE(grid.diagnostics.empty()) << grid.diagnostics.to_string();
-  const TaskSpec& spec = grid.spec;
+  const valohai::TaskSpec& spec = grid.spec;
   EXPECT_EQ(spec.name, "");
   EXPECT_EQ(spec.step, "");
-  EXPECT_EQ(spec.type, TaskType::grid_search);
+  EXPECT_EQ(spec.type, valohai::TaskType::grid_search);
   ASSERT_EQ(spec.parameters.size(), 5u);
   const auto& p = spec.parameters;
-  EXPECT_EQ(p[0].style, VariantStyle::single);
+  EXPECT_EQ(p[0].style, valohai::VariantStyle::single);
   EXPECT_EQ(p[0].value->as_float(), 0.5);
   EXPECT_EQ(p[0].mark.line, 2);
   EXPECT_EQ(p[0].mark.column, 5);
-  EXPECT_EQ(p[1].style, VariantStyle::multiple);
+  EXPECT_EQ(p[1].style, valohai::VariantStyle::multiple);
   EXPECT_EQ(p[1].items->size(), 3u);
-  EXPECT_EQ(p[2].style, VariantStyle::linear);
+  EXPECT_EQ(p[2].style, valohai::VariantStyle::linear);
   EXPECT_EQ(p[2].start->text, "1000");
   EXPECT_EQ(p[2].end->text, "2048");
   EXPECT_EQ(p[2].step->text, "3.0");
   EXPECT_TRUE(p[2].step->value.is_float());
   EXPECT_TRUE(p[2].integerify);
-  EXPECT_EQ(p[3].style, VariantStyle::logspace);
+  EXPECT_EQ(p[3].style, valohai::VariantStyle::logspace);
   EXPECT_EQ(p[3].start->text, "-5");  // min/max are aliases of start/end
   EXPECT_EQ(p[3].end->text, "-1");
   EXPECT_EQ(p[3].count, 5);
   EXPECT_FALSE(p[3].base.has_value());  // 10, the default, is the expander's to apply
-  EXPECT_EQ(p[4].style, VariantStyle::random);
+  EXPECT_EQ(p[4].style, valohai::VariantStyle::random);
   EXPECT_EQ(p[4].min->text, "0.001");
   EXPECT_EQ(p[4].max->text, "1");
-  EXPECT_EQ(p[4].distribution, Distribution::loguniform);
+  EXPECT_EQ(p[4].distribution, valohai::Distribution::loguniform);
   EXPECT_EQ(p[4].seed, 42u);
 }
 
 TEST(TaskSpecLoader, GridFilesTakeEveryTaskFieldOptionallyAndSnakeCase) {
-  const LoadedTaskSpec grid = load_task_spec(R"({"step": "train", "type": "random_search",
+  const valohai::LoadedTaskSpec grid = valohai::load_task_spec(R"({"step": "train", "type": "random_search",
   "execution_count": 10, "on-child-error": "continue-and-error", "parameters": []}
 )",
                                              "g.json");
   EXPECT_TRUE(grid.diagnostics.empty()) << grid.diagnostics.to_string();
   EXPECT_EQ(grid.spec.step, "train");
-  EXPECT_EQ(grid.spec.type, TaskType::random_search);
+  EXPECT_EQ(grid.spec.type, valohai::TaskType::random_search);
   EXPECT_EQ(grid.spec.execution_count, 10);
-  EXPECT_EQ(grid.spec.on_child_error, OnChildError::continue_and_error);
+  EXPECT_EQ(grid.spec.on_child_error, valohai::OnChildError::continue_and_error);
 
-  const LoadedTaskSpec empty_mapping = load_task_spec("{}\n", "g.yaml");
+  const valohai::LoadedTaskSpec empty_mapping = valohai::load_task_spec("{}\n", "g.yaml");
   EXPECT_TRUE(empty_mapping.diagnostics.empty());
 }
 
@@ -353,7 +353,7 @@ g.yaml:4:1: warning: `optimization-target-value` only makes sense for bayesian_t
 )"},
   };
   for (const auto& c : cases) {
-    const LoadedTaskSpec loaded = load_task_spec(c.yaml, "g.yaml");
+    const valohai::LoadedTaskSpec loaded = valohai::load_task_spec(c.yaml, "g.yaml");
     EXPECT_EQ(loaded.diagnostics.to_string(), c.diagnostics) << "case " << c.name;
   }
 }

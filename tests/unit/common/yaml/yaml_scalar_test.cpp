@@ -158,22 +158,22 @@ TEST(ResolvePlainScalar, MatchesPyYamlResolverAndConstructors) {
       {".", "str:."},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(typed(resolve_plain_scalar(c.text)), c.expected) << "text: " << c.text;
+    EXPECT_EQ(typed(yaml::resolve_plain_scalar(c.text)), c.expected) << "text: " << c.text;
   }
 }
 
 TEST(ResolvePlainScalar, HugeNumbersFollowPython) {
   // float('1' + 400 zeros) is inf and a decimal below the smallest double is 0.0.
-  EXPECT_EQ(typed(resolve_plain_scalar("1" + std::string(400, '0') + ".0")), "float:inf");
-  EXPECT_EQ(typed(resolve_plain_scalar("0." + std::string(400, '0') + "1")), "float:0.0");
-  EXPECT_EQ(typed(resolve_plain_scalar("-1" + std::string(400, '0') + ".5")), "float:-inf");
+  EXPECT_EQ(typed(yaml::resolve_plain_scalar("1" + std::string(400, '0') + ".0")), "float:inf");
+  EXPECT_EQ(typed(yaml::resolve_plain_scalar("0." + std::string(400, '0') + "1")), "float:0.0");
+  EXPECT_EQ(typed(yaml::resolve_plain_scalar("-1" + std::string(400, '0') + ".5")), "float:-inf");
   // 0b with no digits: PyYAML's int() raises; we keep the text.
-  EXPECT_EQ(typed(resolve_plain_scalar("0b_")), "str:0b_");
+  EXPECT_EQ(typed(yaml::resolve_plain_scalar("0b_")), "str:0b_");
 }
 
 Value load_value(const std::string& yaml) {
   const YAML::Node node = YAML::Load(yaml);
-  auto v = yaml_to_value(node["a"], "t.yaml");
+  auto v = yaml::yaml_to_value(node["a"], "t.yaml");
   EXPECT_TRUE(v.has_value()) << yaml << ": " << (v ? "" : v.error().message);
   return v ? *v : Value();
 }
@@ -223,7 +223,7 @@ TEST(YamlToValue, RejectsWhatAParameterValueCannotBe) {
   };
   for (const auto& c : cases) {
     const YAML::Node node = YAML::Load(c.yaml);
-    auto v = yaml_to_value(node["a"], "t.yaml");
+    auto v = yaml::yaml_to_value(node["a"], "t.yaml");
     ASSERT_FALSE(v.has_value()) << c.yaml;
     EXPECT_EQ(v.error().message, c.message) << c.yaml;
   }
@@ -232,18 +232,18 @@ TEST(YamlToValue, RejectsWhatAParameterValueCannotBe) {
 TEST(YamlToValue, BudgetStopsAliasExpansion) {
   const YAML::Node node = YAML::Load("a: [1, 2, 3, 4, 5]");
   std::size_t budget = 3;
-  auto v = yaml_to_value(node["a"], "t.yaml", budget);
+  auto v = yaml::yaml_to_value(node["a"], "t.yaml", budget);
   ASSERT_FALSE(v.has_value());
   EXPECT_NE(v.error().message.find("too large"), std::string::npos);
 }
 
 TEST(MarkOf, IsOneBased) {
   const YAML::Node node = YAML::Load("x: 1\nlist:\n  - a\n  - bb\n");
-  const Mark m = mark_of(node["list"][1], "f.yaml");
+  const Mark m = yaml::mark_of(node["list"][1], "f.yaml");
   EXPECT_EQ(m.file, "f.yaml");
   EXPECT_EQ(m.line, 4);
   EXPECT_EQ(m.column, 5);
-  EXPECT_EQ(mark_of(YAML::Node(), "f.yaml").line, 0);
+  EXPECT_EQ(yaml::mark_of(YAML::Node(), "f.yaml").line, 0);
 }
 
 TEST(NumberSourceText, KeepsDecimalDigitsAsWritten) {
@@ -255,7 +255,7 @@ TEST(NumberSourceText, KeepsDecimalDigitsAsWritten) {
       {"-0.0", "-0.0"},    {"1:30", "90"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(number_source_text(c.text, resolve_plain_scalar(c.text)), c.expected) << c.text;
+    EXPECT_EQ(yaml::number_source_text(c.text, yaml::resolve_plain_scalar(c.text)), c.expected) << c.text;
   }
 }
 
