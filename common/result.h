@@ -52,8 +52,18 @@ public:
   throw Fatal(e.message);
 }
 
+// A value or an Error. [[nodiscard]]: an ignored error does not compile (-Werror); a call
+// whose failure is truly of no consequence says so with `(void)`. Everything else is
+// boost::system::result's: `if (!r)`, `r.error()`, `*r`, `r.value()` (throws Fatal: start-up
+// code only), and an Error or a T converts to it implicitly.
 template <class T>
-using Result = boost::system::result<T, Error>;
+class [[nodiscard]] Result : public boost::system::result<T, Error> {
+public:
+  using Base = boost::system::result<T, Error>;
+  using Base::Base;
+  Result(const Base& base) : Base(base) {}   // NOLINT(google-explicit-constructor)
+  Result(Base&& base) : Base(std::move(base)) {}  // NOLINT(google-explicit-constructor)
+};
 
 // Error as an unexpected value for a Result: `return fail(Error::io("..."))`.
 inline Error fail(Error e) {
