@@ -133,7 +133,7 @@ int print_dry_run(const common::Step& step, const common::TaskPlan& plan, bool j
 // The `start` params (schema/protocol.md, "start"): the texts exactly as validated above, and
 // the seed the validation used, so the daemon runs the very executions that were checked.
 // `used_bytes` is set when the cwd or an environment value is not UTF-8 (a {"base64"} byte
-// string; client/start_text.h).
+// string; client/commands/start_text.h).
 boost::json::object start_params(const StartOptions& opts, const Search& search,
                                  const common::TaskPlan& plan, bool& used_bytes) {
   boost::json::array fixed;

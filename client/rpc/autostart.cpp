@@ -37,7 +37,7 @@ Failure untrusted(const Error& error) {
                               "with --socket or $VHTASK_SOCKET");
 }
 
-// A connected socket, once the socket file and the server's uid passed client/socket_trust.h.
+// A connected socket, once the socket file and the server's uid passed client/rpc/socket_trust.h.
 Outcome<UniqueFd> trusted(UniqueFd fd, const std::string& socket_path) {
   if (auto file = check_socket_file(socket_path); !file) {
     return untrusted(file.error());

@@ -10,8 +10,8 @@
 //   5. retry connecting with exponential backoff (10 ms doubling, capped at 500 ms) until the
 //      deadline (10 s, or $VHTASK_CONNECT_TIMEOUT_MS);
 //   6. release the lock.
-// Nothing is trusted unchecked (client/socket_trust.h): an existing socket directory that is not
-// the user's own and private is refused before connecting, a missing one is created 0700 and
+// Nothing is trusted unchecked (client/rpc/socket_trust.h): an existing socket directory that is
+// not the user's own and private is refused before connecting, a missing one is created 0700 and
 // checked again before autostart locks or starts anything in it, and every connected socket is
 // returned only once its file and its server's SO_PEERCRED uid passed.
 // Every failure is exit status 3 (the daemon can't be reached), with a hint.

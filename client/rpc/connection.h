@@ -5,8 +5,8 @@
 // and reads until that request's response arrives, handing the notifications of a stream to a
 // callback on the way.
 //
-// connect_unix() is the raw connect used by autostart (client/autostart.h); most callers get a
-// ready Connection from open_session() (client/session.h).
+// connect_unix() is the raw connect used by autostart (client/rpc/autostart.h); most callers get a
+// ready Connection from open_session() (client/rpc/session.h).
 //
 // Ownership and thread: owned by the command that opened it; used from one thread only.
 

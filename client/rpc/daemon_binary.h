@@ -1,6 +1,6 @@
 #pragma once
 
-// Finding and starting the vhtaskd program, for autostart (client/autostart.h) and
+// Finding and starting the vhtaskd program, for autostart (client/rpc/autostart.h) and
 // `vhtask daemon`. Plain functions; call from the main thread (spawning forks the process).
 
 #include "common/result.h"

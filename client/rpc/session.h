@@ -1,10 +1,10 @@
 #pragma once
 
 // Session: a ready conversation with vhtaskd for one command. open_session() connects (starting
-// the daemon when allowed, client/autostart.h), sends `version` with the capabilities the command
-// needs, and fails clearly when the daemon lacks them. call() and stream() then turn the daemon's
-// answers into Outcomes: its error responses become Failures with the exit status and hint the
-// user should see (see rpc_failure()).
+// the daemon when allowed, client/rpc/autostart.h), sends `version` with the capabilities the
+// command needs, and fails clearly when the daemon lacks them. call() and stream() then turn the
+// daemon's answers into Outcomes: its error responses become Failures with the exit status and hint
+// the user should see (see rpc_failure()).
 //
 // A command that may repeat its request (waiting, following a log) survives a daemon restart
 // with resume(): when the connection is lost it reconnects with backoff and tries again.

@@ -1,8 +1,9 @@
 #pragma once
 
 // Human output of the client: whether and how to colour, state colours, durations and times as
-// people read them, and the terminal's width. Tables are client/table.h; progress bars
-// client/progress.h. Pure functions except where noted; main thread only for the terminal ones.
+// people read them, and the terminal's width. Tables are client/view/table.h; progress bars
+// client/view/progress.h. Pure functions except where noted; main thread only for the terminal
+// ones.
 
 #include <chrono>
 #include <optional>

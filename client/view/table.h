@@ -4,8 +4,8 @@
 // a header row of upper-case names, then one row per item, columns separated by two spaces,
 // numbers right-aligned, no trailing spaces. Cells may be coloured; widths count what is
 // visible, not the escape codes. Every header and cell is passed through escape_controls()
-// (client/terminal_text.h), so a value cannot forge lines or send escapes to the terminal; only
-// a cell made with Cell::preformatted() (text the client coloured itself) is kept as is.
+// (client/view/terminal_text.h), so a value cannot forge lines or send escapes to the terminal;
+// only a cell made with Cell::preformatted() (text the client coloured itself) is kept as is.
 //
 //   Table table({{"ID", Align::right}, {"STATE"}});
 //   table.add_row({"12", {"complete", Color::green}});

@@ -1,4 +1,4 @@
-// The client refuses sockets someone else could have put there (client/socket_trust.h) before
+// The client refuses sockets someone else could have put there (client/rpc/socket_trust.h) before
 // it sends anything: each test puts a listening FakeRpcServer where the client looks and checks
 // that the refusal names the path and that the server received no request.
 
