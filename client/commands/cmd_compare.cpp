@@ -10,6 +10,7 @@
 #include "client/view/csv.h"
 #include "client/view/table.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <iostream>
@@ -104,7 +105,8 @@ std::string render_table(const Grid& grid, const view::Style& style) {
 }
 
 rpc::Outcome<int> run_compare(const CompareOptions& opts, const rpc::GlobalOptions& global) {
-  auto session = VHTASK_TRY(rpc::open_session(global, {"cmd-compare", "byte-paging"}));
+  auto session = VHTASK_TRY(rpc::open_session(
+      global, {common::protocol::k_cap_cmd_compare, common::protocol::k_cap_byte_paging}));
   boost::json::object params{{"task", opts.task},
                              {"sort", opts.sort},
                              {"desc", opts.desc},

@@ -9,6 +9,7 @@
 #include "client/rpc/session.h"
 #include "client/view/json_fields.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <fmt/format.h>
@@ -20,8 +21,6 @@
 namespace vhtask::client::commands {
 
 namespace {
-
-constexpr const char* k_cap_logs_offset = "logs-offset";
 
 struct LogsOptions {
   std::int64_t execution = 0;
@@ -36,16 +35,18 @@ void write_raw(std::string_view text) {
 }
 
 rpc::Outcome<int> run_logs(const LogsOptions& opts, const rpc::GlobalOptions& global) {
-  std::vector<std::string> required = {"cmd-logs"};
+  std::vector<std::string> required = {common::protocol::k_cap_cmd_logs};
   if (opts.follow) {
-    required.emplace_back("logs-follow");
+    required.emplace_back(common::protocol::k_cap_logs_follow);
   }
-  auto session = VHTASK_TRY(rpc::open_session(global, std::move(required), {k_cap_logs_offset}));
+  auto session = VHTASK_TRY(
+      rpc::open_session(global, std::move(required), {common::protocol::k_cap_logs_offset}));
   std::optional<std::int64_t> printed_to;  // the log offset printed up to, from chunks' `end`
   bool offsets_known = true;               // false once a chunk came without `end`
   int attempts = 0;
   const auto attempt = [&]() -> rpc::Outcome<boost::json::object> {
-    if (attempts++ > 0 && printed_to && (!offsets_known || !session.has(k_cap_logs_offset))) {
+    if (attempts++ > 0 && printed_to &&
+        (!offsets_known || !session.has(common::protocol::k_cap_logs_offset))) {
       return rpc::Failure::unreachable(
           "reconnected to vhtaskd, but it cannot resume the log where this client stopped "
           "(capability logs-offset)",

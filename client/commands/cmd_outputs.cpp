@@ -6,6 +6,7 @@
 #include "client/rpc/session.h"
 #include "client/view/json_fields.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <iostream>
@@ -23,7 +24,9 @@ struct OutputsOptions {
 rpc::Outcome<int> run_outputs(const OutputsOptions& opts, const rpc::GlobalOptions& global) {
   // `show` carries the listing (capability "outputs"); its first page is enough, since the pages
   // differ only in metadata (capability "byte-paging").
-  auto session = VHTASK_TRY(rpc::open_session(global, {"cmd-show", "outputs", "byte-paging"}));
+  auto session = VHTASK_TRY(
+      rpc::open_session(global, {common::protocol::k_cap_cmd_show, common::protocol::k_cap_outputs,
+                                 common::protocol::k_cap_byte_paging}));
   const auto result = VHTASK_TRY(session.call(
       common::protocol::k_show, {{"execution", opts.execution}, {"metadata_offset", 0}}));
   static const boost::json::array k_none;

@@ -6,6 +6,7 @@
 #include "client/rpc/session.h"
 #include "client/view/json_fields.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <iostream>
@@ -26,7 +27,7 @@ rpc::Outcome<int> run_parallel(const ParallelOptions& opts, const rpc::GlobalOpt
   if (opts.task) {
     params["task"] = *opts.task;
   }
-  auto session = VHTASK_TRY(rpc::open_session(global, {"cmd-parallel"}));
+  auto session = VHTASK_TRY(rpc::open_session(global, {common::protocol::k_cap_cmd_parallel}));
   const auto result = VHTASK_TRY(session.call(common::protocol::k_parallel, std::move(params)));
   if (opts.json) {
     std::cout << common::dump_json(result) << "\n";

@@ -7,6 +7,7 @@
 #include "client/view/execution_view.h"
 #include "client/view/json_fields.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <iostream>
@@ -38,7 +39,7 @@ rpc::Outcome<int> run_rerun(const RerunOptions& opts, const rpc::GlobalOptions& 
     return rpc::Failure::usage("name the executions to rerun, or --failed TASK (not both)",
                                "see `vhtask rerun --help`");
   }
-  auto session = VHTASK_TRY(rpc::open_session(global, {"cmd-rerun"}));
+  auto session = VHTASK_TRY(rpc::open_session(global, {common::protocol::k_cap_cmd_rerun}));
   const auto result = VHTASK_TRY(session.call(common::protocol::k_rerun, request_params(opts)));
   if (opts.json) {
     std::cout << common::dump_json(result) << "\n";

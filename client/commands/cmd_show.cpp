@@ -7,6 +7,7 @@
 #include "client/rpc/session.h"
 #include "client/view/execution_view.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <iostream>
@@ -22,7 +23,8 @@ struct ShowOptions {
 };
 
 rpc::Outcome<int> run_show(const ShowOptions& opts, const rpc::GlobalOptions& global) {
-  auto session = VHTASK_TRY(rpc::open_session(global, {"cmd-show", "byte-paging"}));
+  auto session = VHTASK_TRY(rpc::open_session(
+      global, {common::protocol::k_cap_cmd_show, common::protocol::k_cap_byte_paging}));
   const auto result = VHTASK_TRY(rpc::fetch_show(session, opts.execution));
   if (opts.json) {
     std::cout << common::dump_json(result) << "\n";

@@ -5,6 +5,7 @@
 #include "client/rpc/global_options.h"
 #include "client/rpc/session.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <cerrno>
@@ -24,7 +25,7 @@ rpc::Outcome<int> run_shutdown(bool json, const rpc::GlobalOptions& global) {
   }
   rpc::GlobalOptions no_start = global;
   no_start.no_autostart = true;
-  auto session = VHTASK_TRY(rpc::open_session(no_start, {"cmd-shutdown"}));
+  auto session = VHTASK_TRY(rpc::open_session(no_start, {common::protocol::k_cap_cmd_shutdown}));
   const auto result = VHTASK_TRY(session.call(common::protocol::k_shutdown, {}));
   if (json) {
     std::cout << common::dump_json(result) << "\n";

@@ -18,6 +18,7 @@
 #include "client/view/terminal_text.h"
 #include "common/byte_string.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 #include "common/render/command_renderer.h"
 #include "common/search/task_plan.h"
@@ -50,8 +51,6 @@ struct StartOptions {
   std::vector<std::string> sbatch_args;
   std::optional<std::int64_t> pack;
 };
-
-constexpr const char* k_cap_byte_strings = "byte-strings";
 
 // Searches larger than this ask before starting (--yes answers in advance).
 constexpr std::uint64_t k_confirm_above = 10'000;
@@ -218,13 +217,15 @@ rpc::Outcome<int> start_on_daemon(const StartOptions& opts, const rpc::GlobalOpt
   VHTASK_TRY(check_texts(opts, search));
   bool used_bytes = false;
   auto params = start_params(opts, search, plan, used_bytes);
-  std::vector<std::string> required = {"cmd-start"};
+  std::vector<std::string> required = {common::protocol::k_cap_cmd_start};
   if (opts.wait) {
-    required.emplace_back(k_cap_wait);
+    required.emplace_back(common::protocol::k_cap_cmd_wait);
   }
-  auto session = VHTASK_TRY(rpc::open_session(
-      global, std::move(required), {k_cap_status, k_cap_status_watch, k_cap_byte_strings}));
-  if (used_bytes && !session.has(k_cap_byte_strings)) {
+  auto session = VHTASK_TRY(
+      rpc::open_session(global, std::move(required),
+                        {common::protocol::k_cap_cmd_status, common::protocol::k_cap_status_watch,
+                         common::protocol::k_cap_byte_strings}));
+  if (used_bytes && !session.has(common::protocol::k_cap_byte_strings)) {
     return rpc::Failure::usage(
         "the current directory or an environment value is not valid UTF-8, and this vhtaskd "
         "cannot take bytes that are not (capability byte-strings); nothing was started",

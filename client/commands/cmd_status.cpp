@@ -12,13 +12,17 @@
 #include "client/view/progress.h"
 #include "client/view/task_view.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
+#include "common/protocol/states.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace vhtask::client::commands {
 
@@ -235,9 +239,9 @@ rpc::Outcome<int> watch_tasks(rpc::Session& session, const StatusOptions& opts,
 
 rpc::Outcome<int> run_status(const StatusOptions& opts, const rpc::GlobalOptions& global) {
   const view::Style style = view::Style::for_stdout(global.color);
-  std::vector<std::string> required = {k_cap_status};
+  std::vector<std::string> required = {common::protocol::k_cap_cmd_status};
   if (opts.watch) {
-    required.emplace_back(k_cap_status_watch);
+    required.emplace_back(common::protocol::k_cap_status_watch);
   }
   auto session = VHTASK_TRY(rpc::open_session(global, std::move(required)));
   if (opts.watch) {
@@ -245,6 +249,17 @@ rpc::Outcome<int> run_status(const StatusOptions& opts, const rpc::GlobalOptions
   }
   print_result(VHTASK_TRY(fetch_status(session, opts)), opts, style);
   return rpc::k_exit_ok;
+}
+
+// What --state accepts: every execution state, in order, then `running`, the one task state that
+// is not also an execution state.
+std::vector<std::string> state_names() {
+  std::vector<std::string> names;
+  for (const ExecutionState state : all_execution_states()) {
+    names.emplace_back(to_string(state));
+  }
+  names.emplace_back(to_string(TaskState::running));
+  return names;
 }
 
 }  // namespace
@@ -256,8 +271,7 @@ void register_status(CLI::App& app, const rpc::GlobalOptions& global, int& exit_
   cmd->add_option("task", opts->task, "A task id: list its executions");
   cmd->add_option("-s,--state", opts->state,
                   "Only executions in this state (with TASK), or tasks in this state")
-      ->check(CLI::IsMember(
-          {"queued", "started", "stopping", "complete", "error", "stopped", "crashed", "running"}));
+      ->check(CLI::IsMember(state_names()));
   cmd->add_option("-n,--limit", opts->limit,
                   "At most N tasks (default 20), or a task's last N executions")
       ->check(CLI::PositiveNumber);

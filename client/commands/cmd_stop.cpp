@@ -7,6 +7,7 @@
 #include "client/rpc/session.h"
 #include "client/view/json_fields.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <iostream>
@@ -38,7 +39,7 @@ rpc::Outcome<int> run_stop(const StopOptions& opts, const rpc::GlobalOptions& gl
   } else {
     params["task"] = opts.ids.front();
   }
-  auto session = VHTASK_TRY(rpc::open_session(global, {"cmd-stop"}));
+  auto session = VHTASK_TRY(rpc::open_session(global, {common::protocol::k_cap_cmd_stop}));
   const auto result = VHTASK_TRY(session.call(common::protocol::k_stop, std::move(params)));
   if (opts.json) {
     std::cout << common::dump_json(result) << "\n";

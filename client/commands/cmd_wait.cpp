@@ -7,6 +7,7 @@
 #include "client/rpc/session.h"
 #include "client/view/task_view.h"
 #include "common/json_text.h"
+#include "common/protocol/capabilities.h"
 
 #include <iostream>
 #include <memory>
@@ -22,8 +23,9 @@ struct WaitOptions {
 
 rpc::Outcome<int> run_wait(const WaitOptions& opts, const rpc::GlobalOptions& global) {
   const view::Style style = view::Style::for_stdout(global.color);
-  auto session =
-      VHTASK_TRY(rpc::open_session(global, {k_cap_wait}, {k_cap_status, k_cap_status_watch}));
+  auto session = VHTASK_TRY(rpc::open_session(
+      global, {common::protocol::k_cap_cmd_wait},
+      {common::protocol::k_cap_cmd_status, common::protocol::k_cap_status_watch}));
   auto summary = VHTASK_TRY(wait_for_task(session, opts.task, style, !opts.json));
   if (opts.json) {
     std::cout << common::dump_json(boost::json::object{{"task", summary}}) << "\n";

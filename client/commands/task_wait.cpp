@@ -3,6 +3,7 @@
 #include "client/commands/commands.h"
 #include "client/view/json_fields.h"
 #include "client/view/progress.h"
+#include "common/protocol/capabilities.h"
 #include "common/protocol/protocol.h"
 
 #include <fmt/format.h>
@@ -49,7 +50,8 @@ rpc::Outcome<void> show_progress(rpc::Session& session, std::int64_t task,
 
 rpc::Outcome<boost::json::object> wait_for_task(rpc::Session& session, std::int64_t task,
                                                 const view::Style& style, bool progress) {
-  if (progress && style.live && session.has(k_cap_status) && session.has(k_cap_status_watch)) {
+  if (progress && style.live && session.has(common::protocol::k_cap_cmd_status) &&
+      session.has(common::protocol::k_cap_status_watch)) {
     VHTASK_TRY(show_progress(session, task, style));
   }
   // `wait` is asked again after a daemon restart: the task goes on under the new daemon.

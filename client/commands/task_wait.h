@@ -16,11 +16,6 @@
 
 namespace vhtask::client::commands {
 
-// Capabilities a waiting command needs, and the one it uses when offered.
-inline constexpr const char* k_cap_wait = "cmd-wait";
-inline constexpr const char* k_cap_status = "cmd-status";
-inline constexpr const char* k_cap_status_watch = "status-watch";
-
 // Blocks until task `task` has ended; returns its final TaskSummary. `progress` false never
 // shows the bar (--json).
 rpc::Outcome<boost::json::object> wait_for_task(rpc::Session& session, std::int64_t task,

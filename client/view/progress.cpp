@@ -1,6 +1,7 @@
 #include "client/view/progress.h"
 
 #include "client/view/json_fields.h"
+#include "common/protocol/states.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +14,6 @@ namespace {
 
 constexpr std::array<std::string_view, 7> k_state_order = {
     "complete", "error", "crashed", "stopped", "stopping", "started", "queued"};
-constexpr std::array<std::string_view, 4> k_finished = {"complete", "error", "crashed", "stopped"};
 constexpr std::size_t k_bar_width = 24;
 
 std::size_t rank(std::string_view state) {
@@ -60,8 +60,10 @@ TaskProgress TaskProgress::from_summary(const boost::json::object& summary) {
 
 std::int64_t TaskProgress::finished() const {
   std::int64_t total = 0;
-  for (const auto name : k_finished) {
-    total += of(name);
+  for (const ExecutionState each : all_execution_states()) {
+    if (is_terminal(each)) {
+      total += of(to_string(each));
+    }
   }
   return total;
 }
