@@ -18,6 +18,9 @@ namespace {
 // database does not know (the first parameter, Store::reserve_execution_ids).
 constexpr std::string_view k_next_execution_id =
     "(SELECT max(coalesce(max(id), 0), ?) + 1 FROM executions)";
+// The same as a one-row table with column `id`, for an INSERT ... SELECT that uses it twice.
+constexpr std::string_view k_next_execution_id_row =
+    "(SELECT max(coalesce(max(id), 0), ?) + 1 AS id FROM executions)";
 
 }  // namespace
 
@@ -79,11 +82,14 @@ Result<ExecutionRecord> Store::insert_execution_started(const ExecutionStart& st
     }
   }
   {
+    // The log lives in a directory named after the row's id: "{id}" in the path is filled in by
+    // the same statement, so no row is ever without its log path.
     static const std::string k_sql = fmt::format(
         "INSERT INTO executions (id, task_id, idx, attempt, parameters, command, state, pid, "
         "created_at, started_at, log_path, slot) "
-        "VALUES ({}, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
-        k_next_execution_id);
+        "SELECT n.id, ?, ?, 1, ?, ?, ?, ?, ?, ?, replace(?, '{{id}}', n.id), ? "
+        "FROM {} AS n",
+        k_next_execution_id_row);
     if (start.state != ExecutionState::started && start.state != ExecutionState::queued) {
       return Error::invalid_argument(fmt::format("cannot record a new execution as {}",
                                                  to_string(start.state)));
@@ -94,21 +100,12 @@ Result<ExecutionRecord> Store::insert_execution_started(const ExecutionStart& st
     const auto started_at = queued ? std::nullopt : std::optional<std::string>(created_at);
     const auto pid = queued ? std::nullopt : start.pid;
     const auto slot = queued ? std::nullopt : std::optional<Slot>(start.slot);
-    VHTASK_TRY(stmt->bind_all(m_reserved_ids, start.task_id, start.idx, start.parameters_json,
-                              start.command, to_string(start.state), pid, created_at, started_at,
-                              start.log_path, slot));
+    VHTASK_TRY(stmt->bind_all(start.task_id, start.idx, start.parameters_json, start.command,
+                              to_string(start.state), pid, created_at, started_at, start.log_path,
+                              slot, m_reserved_ids));
     VHTASK_TRY(stmt->run());
   }
   const auto id = sqlite3_last_insert_rowid(m_db.get());
-  if (const auto at = start.log_path.find("{id}"); at != std::string::npos) {
-    // The log lives in a directory named after the row's id, known only now: fill it in within
-    // the same transaction, so no row is ever without its log path.
-    std::string path = start.log_path;
-    path.replace(at, 4, std::to_string(id));
-    auto stmt = VHTASK_TRY(cached("UPDATE executions SET log_path = ? WHERE id = ?"));
-    VHTASK_TRY(stmt->bind_all(std::string_view(path), id));
-    VHTASK_TRY(stmt->run());
-  }
   VHTASK_TRY(transaction.commit());
   return execution_by_id(id);
 }
