@@ -137,8 +137,15 @@ protected:
     std::ofstream(path) << text;
   }
 
+  // A RAM disk when there is one: the store syncs on every write.
+  static std::filesystem::path fast_temp() {
+    std::error_code ec;
+    return std::filesystem::is_directory("/dev/shm", ec) ? std::filesystem::path("/dev/shm")
+                                                         : std::filesystem::temp_directory_path();
+  }
+
   spdlog::level::level_enum m_log_level;
-  test::TempDir m_dir;
+  test::TempDir m_dir{fast_temp()};
   boost::asio::io_context m_io;
   test::FakeClock m_clock;
   std::unique_ptr<store::Store> m_store;
