@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <filesystem>
 #include <variant>
 
 namespace vhtask::daemon {
@@ -93,24 +92,25 @@ Result<void> Engine::recover() {
       task->any_failed = true;
     }
   }
-  // 3. Queued reruns go back to their tasks' queues. Queued rows that were handed to Slurm
-  // (slurm.json in their directory) are taken over instead, unless they never got submitted.
+  // 3. Queued reruns go back to their tasks' queues. Queued rows that were handed to Slurm are
+  // taken over instead (runner::find_queued_execution), unless they never got submitted. A
+  // queued attempt 1 (recorded for a runner that starts later, or put back) starts again from
+  // its row.
   for (const auto& rerun : VHTASK_TRY(m_store.queued_reruns())) {
-    const std::string dir = exec_dir(rerun.id);
-    if (find_active(rerun.task_id) != nullptr && std::filesystem::exists(dir + "/slurm.json")) {
-      const auto known = m_runner.reattach(rerun.id, dir);
-      if (known && *known && m_scheduler.adopt(rerun.task_id, 0)) {
-        m_running[rerun.id] = Running{rerun.task_id, 0};
-        ++reattached;
-        continue;
-      }
-      if (rerun.attempt == 1) {
-        m_relaunch.insert({rerun.task_id, rerun.idx});  // it starts again from its row
-      }
+    if (find_active(rerun.task_id) == nullptr) {
+      continue;
     }
-    if (find_active(rerun.task_id) != nullptr) {
-      VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
+    if (runner::find_queued_execution(m_runner, rerun.id, exec_dir(rerun.id)) ==
+            runner::QueuedFound::watched &&
+        m_scheduler.adopt(rerun.task_id, 0)) {
+      m_running[rerun.id] = Running{rerun.task_id, 0};
+      ++reattached;
+      continue;
     }
+    if (rerun.attempt == 1) {
+      m_relaunch.insert({rerun.task_id, rerun.idx});
+    }
+    VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
   }
   for (const auto& [id, reason] : met) {
     ActiveTask& task = m_active.at(id);

@@ -29,4 +29,14 @@ FoundExecution find_execution(ProcessRunner& runner, ExecutionId id, const std::
   return found::Lost{lost};
 }
 
+QueuedFound find_queued_execution(ProcessRunner& runner, ExecutionId id,
+                                  const std::string& exec_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(exec_dir) / "slurm.json", ec)) {
+    return QueuedFound::not_running;
+  }
+  const auto known = runner.reattach(id, exec_dir);
+  return known && *known ? QueuedFound::watched : QueuedFound::not_running;
+}
+
 }  // namespace vhtask::daemon::runner

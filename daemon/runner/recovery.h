@@ -41,4 +41,11 @@ using FoundExecution = std::variant<found::Watched, found::Ended, found::NeverLa
 FoundExecution find_execution(ProcessRunner& runner, ExecutionId id, const std::string& exec_dir,
                               bool watch);
 
+// The same for an execution recorded queued (a rerun, or one handed to a runner that starts it
+// later): Watched when it was handed over (a Slurm job left slurm.json in its directory) and
+// the runner takes it over; otherwise it has not run, and starts again from its row.
+enum class QueuedFound { watched, not_running };
+QueuedFound find_queued_execution(ProcessRunner& runner, ExecutionId id,
+                                  const std::string& exec_dir);
+
 }  // namespace vhtask::daemon::runner

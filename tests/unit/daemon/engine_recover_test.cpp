@@ -137,6 +137,21 @@ TEST_F(EngineRecoverTest, QueuedIndicesOfAResumedTaskStart) {
   EXPECT_EQ(rows(id).size(), 4U);
 }
 
+TEST_F(EngineRecoverTest, AQueuedFirstAttemptThatWasNeverHandedOverStartsFromItsRow) {
+  // Recorded queued for a runner that starts later; the daemon died before it was submitted.
+  m_runner->starts_later_result = true;
+  TaskId id = 0;
+  const auto ids = start_and_restart(1, &id);
+  ASSERT_EQ(row(ids[0]).state, ExecutionState::queued);
+  recover();
+  ASSERT_EQ(m_runner->started().size(), 1U);
+  EXPECT_EQ(m_runner->started()[0].id, ids[0]);
+  EXPECT_EQ(row(ids[0]).state, ExecutionState::started);
+  EXPECT_EQ(rows(id).size(), 1U);
+  exit(ids[0], 0);
+  EXPECT_EQ(task(id).state, TaskState::complete);
+}
+
 TEST_F(EngineTest, ATaskStopConditionMetByAnExecutionStopsTheTask) {
   const TaskId id = start(4, "stop-condition: metadata.loss < 0.1\n");
   const auto running = live();
