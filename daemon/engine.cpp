@@ -1,45 +1,20 @@
 #include "daemon/engine.h"
 
-#include "common/byte_string.h"
 #include "common/json_text.h"
-#include "common/render/render.h"
+#include "daemon/task_row.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 namespace vhtask::daemon {
 
-namespace {
-
-std::string json_string_array(const std::vector<std::string>& items) {
-  boost::json::array out;
-  for (const auto& item : items) {
-    out.emplace_back(item);
-  }
-  return boost::json::serialize(out);
-}
-
-std::string json_env(const std::map<std::string, std::string>& env) {
-  boost::json::object out;
-  for (const auto& [key, value] : env) {
-    out[key] = common::encode_byte_string(value);  // valid JSON whatever the bytes
-  }
-  return boost::json::serialize(out);
-}
-
-}  // namespace
-
 Engine::Engine(boost::asio::io_context& io, store::Store& store, runner::ProcessRunner& runner,
-               EngineSettings settings)
-    : m_io(io),
-      m_store(store),
+               EngineSettings settings, Clock clock)
+    : m_store(store),
       m_runner(runner),
       m_settings(std::move(settings)),
       m_scheduler(m_settings.global_limit),
+      m_clock(std::move(clock)),
       m_metadata(io, store),
       m_writes(io, [this] { pump(); }),
       m_log_space(io, m_settings.executions_dir, [this] { pump(); }) {
@@ -50,34 +25,29 @@ Engine::Engine(boost::asio::io_context& io, store::Store& store, runner::Process
   m_runner.set_on_started([this](ExecutionId id, Timestamp at) { on_started(id, at); });
 }
 
+Timestamp Engine::now() const {
+  return m_clock ? m_clock() : vhtask::now();
+}
+
+std::string Engine::log_path(ExecutionId id) const {
+  return exec_dir(id) + "/output.log";
+}
+
 Result<StartResult> Engine::start(const StartRequest& request) {
   auto context = VHTASK_TRY(build_task_context(request.inputs));
-  const common::search::TaskPlan& plan = *context->plan;
   store::NewTask row;
-  row.step = context->step->name;
+  to_task_row(request.inputs, *context, request.env, row);
   row.name = request.name;
-  row.valohai_yaml = request.inputs.config_text;
-  row.grid = request.inputs.grid_text;
-  row.config_file = request.inputs.config_file;
-  row.grid_file = request.inputs.grid_file;
-  row.blueprint = request.inputs.blueprint;
-  row.fixed_params_json = json_string_array(request.inputs.fixed_params);
-  row.varying_json = json_string_array(plan.varying_parameters());
   row.cwd = request.cwd;
   row.git_commit = request.git_commit;
   if (request.git_commit) {
     row.git_dirty = request.git_dirty;
   }
-  row.environment_json = json_env(request.env);
-  row.type = common::valohai::to_string(plan.type());
-  row.seed = static_cast<std::int64_t>(plan.seed());
-  row.count = static_cast<std::int64_t>(plan.count());
   if (request.parallel) {
     row.parallel = static_cast<std::int64_t>(*request.parallel);
   } else if (context->spec.maximum_queued_executions) {
     row.parallel = *context->spec.maximum_queued_executions;
   }
-  row.on_child_error = common::valohai::to_string(context->spec.on_child_error);
   const runner::ExecutorKind executor = request.executor.value_or(m_settings.default_executor);
   row.executor = std::string(to_string(executor));
   if (executor == runner::ExecutorKind::slurm) {
@@ -91,11 +61,12 @@ Result<StartResult> Engine::start(const StartRequest& request) {
     row.stop_condition = context->spec.stop_condition;
   }
   const store::TaskRecord record = VHTASK_TRY(m_store.create_task(row, now()));
-  VHTASK_TRY(schedule_task(record, 0));
+  VHTASK_TRY(schedule_task(record, executor, 0));
   ActiveTask& active = m_active[record.id];
   if (executor == runner::ExecutorKind::slurm) {
     active.slurm = request.slurm;
   }
+  active.executor = executor;
   active.record = record;
   active.context = std::move(context);
   active.stop_condition = std::move(checked.stop_condition);
@@ -116,54 +87,40 @@ Result<Engine::ActiveTask*> Engine::activate(const store::TaskRecord& record) {
   if (ActiveTask* existing = find_active(record.id)) {
     return existing;
   }
-  TaskInputs inputs;
-  inputs.config_text = record.spec.valohai_yaml;
-  inputs.config_file = record.spec.config_file;
-  inputs.step = record.spec.step;
-  inputs.grid_text = record.spec.grid;
-  inputs.grid_file = record.spec.grid_file;
-  inputs.blueprint = record.spec.blueprint;
-  // Parsed into named values: a range-for over a temporary's member would dangle.
-  const boost::json::value fixed = boost::json::parse(record.spec.fixed_params_json);
-  for (const auto& item : fixed.as_array()) {
-    inputs.fixed_params.emplace_back(item.as_string());
-  }
-  if (record.spec.seed) {
-    inputs.seed = static_cast<std::uint64_t>(*record.spec.seed);
-  }
-  auto context = build_task_context(inputs);
+  auto inputs = from_task_row(record.spec);
+  auto context = inputs ? build_task_context(inputs->inputs)
+                        : Result<std::unique_ptr<TaskContext>>(inputs.error());
   if (!context) {
     return Error::invalid_argument(
         fmt::format("task {} can no longer be expanded: {}", record.id, context.error().message));
   }
+  const runner::ExecutorKind executor =
+      VHTASK_TRY(runner::parse_executor(record.spec.executor, "tasks.executor"));
   std::optional<runner::SlurmOptions> slurm;
-  if (record.spec.executor == "slurm") {
+  if (executor == runner::ExecutorKind::slurm) {
     slurm = VHTASK_TRY(runner::slurm_options_from_json(record.spec.executor_options_json));
   }
   const ExecutionIndex first = record.cancelled ? record.spec.count : record.next_index;
-  VHTASK_TRY(schedule_task(record, first));
+  VHTASK_TRY(schedule_task(record, executor, first));
   ActiveTask& active = m_active[record.id];
   active.slurm = std::move(slurm);
+  active.executor = executor;
   active.record = record;
   active.context = std::move(*context);
   if (auto loaded = load_stop_condition(active); !loaded) {
     spdlog::warn("task {}: {}", record.id, loaded.error().message);
   }
-  const boost::json::value environment = boost::json::parse(record.spec.environment_json);
-  for (const auto& [key, value] : environment.as_object()) {
-    if (auto bytes = common::decode_byte_string(value, key)) {
-      active.env[std::string(key)] = std::move(*bytes);
-    }
-  }
+  active.env = std::move(inputs->env);
   return &active;
 }
 
-Result<void> Engine::schedule_task(const store::TaskRecord& record, ExecutionIndex first) {
+Result<void> Engine::schedule_task(const store::TaskRecord& record, runner::ExecutorKind executor,
+                                   ExecutionIndex first) {
   std::optional<std::size_t> limit;
   if (record.spec.parallel) {
     limit = static_cast<std::size_t>(*record.spec.parallel);
   }
-  const bool slurm = record.spec.executor == "slurm";
+  const bool slurm = executor == runner::ExecutorKind::slurm;
   if (slurm) {
     limit = runner::k_slurm_chunk;
   }
@@ -188,7 +145,8 @@ std::optional<Stall> Engine::stall() const {
   return m_log_space.stall();
 }
 
-Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler::Start& start) {
+Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler::Start& start,
+                                              ExecutionState initial) {
   if (start.attempt > 1 || m_relaunch.contains({task.record.id, start.idx})) {
     // A rerun (or a requeued start): its row was recorded (queued) already.
     for (const auto& row : VHTASK_TRY(m_store.attempts_of(task.record.id, start.idx))) {
@@ -197,10 +155,8 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
           m_relaunch.erase({task.record.id, start.idx});
           return Error::not_found(fmt::format("execution {} was stopped before it ran", row.id));
         }
-        const std::string log =
-            m_settings.executions_dir + "/" + std::to_string(row.id) + "/output.log";
-        VHTASK_TRY(
-            m_store.start_rerun(row.id, store::RerunStart{std::nullopt, start.slot, log, now()}));
+        VHTASK_TRY(m_store.start_rerun(
+            row.id, store::RerunStart{std::nullopt, start.slot, log_path(row.id), now(), initial}));
         m_relaunch.erase({task.record.id, start.idx});
         return Recorded{VHTASK_TRY(m_store.execution_by_id(row.id)), std::nullopt};
       }
@@ -215,20 +171,23 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
   row.slot = start.slot;
   row.started_at = now();
   row.log_path = m_settings.executions_dir + "/{id}/output.log";
-  const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx));
-  auto command =
-      given ? common::render::render_command(*ctx.step, *given) : Result<std::string>(given.error());
-  if (given) {
-    boost::json::object parameters;
-    for (const auto& [name, value] : common::valohai::effective_values(*ctx.step, *given)) {
-      parameters[name] = common::to_json(value);
-    }
-    row.parameters_json = common::dump_json(parameters);
+  row.state = initial;
+  Result<void> rendered;
+  if (const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx))) {
+    common::render::EffectiveValues effective;
+    ctx.renderer->resolve(*given, effective);
+    row.parameters_json.clear();
+    ctx.renderer->append_json_object(row.parameters_json, effective);
+    rendered = ctx.renderer->render_to(row.command, effective);
+  } else {
+    rendered = given.error();
   }
-  row.command = command ? *command : std::string();
+  if (!rendered) {
+    row.command.clear();
+  }
   Recorded recorded{VHTASK_TRY(m_store.insert_execution_started(row)), std::nullopt};
-  if (!command) {
-    recorded.failure = "could not be rendered: " + command.error().message;
+  if (!rendered) {
+    recorded.failure = "could not be rendered: " + rendered.error().message;
   }
   return recorded;
 }
@@ -244,17 +203,22 @@ void Engine::end_unlaunched(const Scheduler::Start& start, ExecutionId id, std::
     release(start.task_id, start.slot);
   };
   m_writes.submit({fmt::format("record execution {} as crashed", id),
-                   [this, id, outcome] { return m_store.finish_execution(id, outcome); }, done,
+                   [this, id, outcome] { return m_store.finish_unlaunched(id, outcome); }, done,
                    [id, done](const Error& e) {
                      spdlog::error("execution {}: {}", id, e.message);
                      done();
                    }});
 }
 
-void Engine::start_later(const Scheduler::Start& start, ExecutionId id) {
+void Engine::start_later(const Scheduler::Start& start, ExecutionId id, bool recorded_queued) {
   m_log_space.pause();
   m_writes.submit({fmt::format("put execution {} back in its queue", id),
-                   [this, id] { return m_store.requeue_execution(id); },
+                   [this, id, recorded_queued]() -> Result<void> {
+                     if (recorded_queued) {
+                       return {};  // recorded queued for a runner that starts it later
+                     }
+                     return m_store.requeue_execution(id);
+                   },
                    [this, start, id] {
                      if (start.attempt == 1) {
                        m_relaunch.insert({start.task_id, start.idx});
@@ -270,14 +234,11 @@ void Engine::start_later(const Scheduler::Start& start, ExecutionId id) {
                    }});
 }
 
-runner::LaunchSpec Engine::launch_spec(const ActiveTask& task,
-                                       const store::ExecutionRecord& record) const {
+runner::LaunchSpec Engine::launch_spec(const ActiveTask& task, Slot slot) const {
   const common::valohai::Step& step = *task.context->step;
   runner::LaunchSpec spec;
-  spec.id = record.id;
   spec.task = task.record.id;
-  spec.slot = record.slot.value_or(0);
-  spec.command = record.command;
+  spec.slot = slot;
   spec.cwd = task.record.spec.cwd;
   spec.env = task.env;
   // The step's own variables are configuration, so they win over the client's environment.
@@ -286,8 +247,6 @@ runner::LaunchSpec Engine::launch_spec(const ActiveTask& task,
       spec.env[var.name] = *var.default_value;
     }
   }
-  spec.parameters_json = record.parameters_json;
-  spec.exec_dir = m_settings.executions_dir + "/" + std::to_string(record.id);
   spec.time_limit_seconds = step.time_limit_seconds;
   spec.no_output_timeout_seconds = step.no_output_timeout_seconds;
   spec.grace_seconds = m_settings.grace_seconds;
@@ -311,7 +270,11 @@ void Engine::launch(const Scheduler::Start& start) {
   // dir) may find the directory its earlier, never-run launch prepared; a fresh id's directory
   // must be new (daemon/store/execution_ids.h).
   const bool fresh = start.attempt == 1 && !m_relaunch.contains({start.task_id, start.idx});
-  auto recorded = record_start(*task, start);
+  runner::LaunchSpec spec = launch_spec(*task, start.slot);
+  // Handed to a queue (Slurm): `queued` until the runner says it started (on_started).
+  const bool later = m_runner.starts_later(spec);
+  auto recorded =
+      record_start(*task, start, later ? ExecutionState::queued : ExecutionState::started);
   if (!recorded) {
     if (m_writes.refused(recorded.error())) {
       // Not recorded, so not started: it waits at the front of its queue for the store.
@@ -335,14 +298,17 @@ void Engine::launch(const Scheduler::Start& start) {
     end_unlaunched(start, record.id, *recorded->failure);
     return;
   }
-  runner::LaunchSpec spec = launch_spec(*task, record);
+  spec.id = record.id;
+  spec.command = record.command;
+  spec.parameters_json = record.parameters_json;
+  spec.exec_dir = exec_dir(record.id);
   spec.reuse_dir = !fresh;
   const auto pid = m_runner.start(spec);
   if (!pid) {
     if (!m_log_space.has_room()) {
       spdlog::warn("execution {}: {}; it starts once the log dir has room", record.id,
                    pid.error().message);
-      start_later(start, record.id);
+      start_later(start, record.id, later);
       return;
     }
     spdlog::warn("execution {}: {}", record.id, pid.error().message);
@@ -352,16 +318,12 @@ void Engine::launch(const Scheduler::Start& start) {
   const ExecutionId id = record.id;
   m_running[id] = Running{start.task_id, start.slot};
   m_metadata.follow(id, spec.exec_dir);
-  const auto logged = [id](const Error& e) { spdlog::error("execution {}: {}", id, e.message); };
-  m_writes.submit({fmt::format("record the pid of execution {}", id),
-                   [this, id, pid = *pid, log = spec.exec_dir + "/output.log"] {
-                     return m_store.set_execution_launch(id, pid, log);
-                   },
-                   [] {}, logged});
-  if (m_runner.starts_later(spec)) {
-    // Handed to a queue (Slurm): `queued` until the runner says it started (on_started).
-    m_writes.submit({fmt::format("record execution {} as queued", id),
-                     [this, id] { return m_store.requeue_execution(id); }, [] {}, logged});
+  if (!later) {
+    // The one write after the spawn: the pid exists only now (`status` shows it). A queued
+    // execution has none: its runner's job is what runs it.
+    m_writes.submit({fmt::format("record the pid of execution {}", id),
+                     [this, id, pid = *pid] { return m_store.set_execution_pid(id, pid); }, [] {},
+                     [id](const Error& e) { spdlog::error("execution {}: {}", id, e.message); }});
   }
   publish({start.task_id, id, false});
 }

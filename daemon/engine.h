@@ -14,6 +14,13 @@
 // starts, reads are served, and stall() says why. A full log dir pauses every queue the same way
 // (daemon/log_space.h). Either way the work goes on from exactly where it was.
 //
+// One launch is one store write with its initial state (started, or queued for a runner that
+// starts it later) and its log path, always before the runner spawns it, so nothing runs that
+// the store does not know; a runner that starts at once returns a pid, recorded by one more
+// write (the pid exists only after the spawn).
+//
+// Time: every timestamp the engine records comes from its Clock (tests pass a fake one).
+//
 // Ownership and thread: owned by the composition root (daemon/app/run.cpp), which also owns the
 // Store and the runner it borrows; every method must be called on the io_context thread.
 
@@ -79,8 +86,11 @@ struct EngineSettings {
 
 class Engine {
 public:
+  // The time the engine stamps its records with; null: the system clock (vhtask::now()).
+  using Clock = std::function<Timestamp()>;
+
   Engine(boost::asio::io_context& io, store::Store& store, runner::ProcessRunner& runner,
-         EngineSettings settings);
+         EngineSettings settings, Clock clock = {});
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -119,7 +129,7 @@ public:
   // full); nullopt while the daemon works normally.
   std::optional<Stall> stall() const;
 
-  // The parameters that vary within a task, in definition order (from its row).
+  // The store the engine records in (borrowed; for the server's reads).
   store::Store& store() { return m_store; }
   std::size_t running() const { return m_running.size(); }
   // Queued executions of active tasks (for the systemd STATUS line).
@@ -132,6 +142,7 @@ private:
     store::TaskRecord record;
     std::unique_ptr<TaskContext> context;
     std::map<std::string, std::string> env;
+    runner::ExecutorKind executor = runner::ExecutorKind::local;  // parsed from its row once
     std::optional<TaskState> final_state;  // set by a stop
     std::optional<std::string> final_reason;
     bool any_failed = false;
@@ -150,7 +161,7 @@ private:
   Result<ActiveTask*> activate(const store::TaskRecord& record);
   ActiveTask* find_active(TaskId task);
 
-  // A started row, and why it must end at once without running (it could not be rendered).
+  // A launched row, and why it must end at once without running (it could not be rendered).
   struct Recorded {
     store::ExecutionRecord row;
     std::optional<std::string> failure;
@@ -158,16 +169,21 @@ private:
 
   void pump();
   void launch(const Scheduler::Start& start);
-  Result<Recorded> record_start(ActiveTask& task, const Scheduler::Start& start);
-  // Records `id` (of `start`) as crashed for `reason` without having run, then frees its slot.
+  // The one store write of a launch: the row in `initial` state (started, or queued for a
+  // runner that starts it later) with its log path.
+  Result<Recorded> record_start(ActiveTask& task, const Scheduler::Start& start,
+                                ExecutionState initial);
+  // Records `id` (of `start`, recorded started or queued) as crashed for `reason` without having
+  // run, then frees its slot.
   void end_unlaunched(const Scheduler::Start& start, ExecutionId id, std::string reason);
-  // `id` (of `start`) did not run for lack of space in the log dir: back to queued, to start
-  // again (same attempt) once there is room.
-  void start_later(const Scheduler::Start& start, ExecutionId id);
+  // `id` (of `start`) did not run for lack of space in the log dir: back to queued (unless
+  // recorded_queued: it is already), to start again (same attempt) once there is room.
+  void start_later(const Scheduler::Start& start, ExecutionId id, bool recorded_queued);
   // record_exit's second half, once the outcome is stored.
   void after_exit(ExecutionId id, Running running, const runner::RunOutcome& outcome);
-  runner::LaunchSpec launch_spec(const ActiveTask& task,
-                                 const store::ExecutionRecord& record) const;
+  // What the runner needs for an execution of `task` in `slot`, all but the row's own fields
+  // (id, command, parameters, exec_dir), which launch() fills once the row exists.
+  runner::LaunchSpec launch_spec(const ActiveTask& task, Slot slot) const;
   void on_exit(ExecutionId id, runner::RunOutcome outcome);
   // A runner that starts executions later (Slurm) says one's command started.
   void on_started(ExecutionId id, Timestamp started_at);
@@ -180,7 +196,10 @@ private:
   void publish(const EngineEvent& event);
   // The scheduler's settings for a task on `executor`: a Slurm task's limit is enforced by
   // Slurm (--array=...%K), so the scheduler only caps the executions handed out at once.
-  Result<void> schedule_task(const store::TaskRecord& record, ExecutionIndex first);
+  Result<void> schedule_task(const store::TaskRecord& record, runner::ExecutorKind executor,
+                             ExecutionIndex first);
+  Timestamp now() const;
+  std::string log_path(ExecutionId id) const;
 
   // engine_stop_condition.cpp: parses the task's and the step's stop-conditions into
   // task.stop_condition and task.step_condition.
@@ -189,7 +208,6 @@ private:
   // step's stop-condition, and its task if it meets the task's.
   void on_metadata(ExecutionId id, const std::vector<std::string>& keys);
 
-  boost::asio::io_context& m_io;
   store::Store& m_store;
   runner::ProcessRunner& m_runner;
   EngineSettings m_settings;
@@ -200,7 +218,7 @@ private:
   std::set<std::pair<TaskId, ExecutionIndex>> m_relaunch;
   std::map<std::uint64_t, Listener> m_listeners;
   std::uint64_t m_next_listener = 1;
-  bool m_pump_posted = false;
+  Clock m_clock;
   follow::MetadataFollower m_metadata;
   PendingWrites m_writes;
   LogSpace m_log_space;

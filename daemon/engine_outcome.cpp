@@ -29,7 +29,8 @@ void Engine::record_exit(ExecutionId id, Running running, const runner::RunOutco
     const auto row = m_store.execution_by_id(id);
     if (row) {
       spdlog::warn("execution {}: {}", id, outcome.reason.value_or("did not start"));
-      start_later(Scheduler::Start{running.task, row->idx, row->attempt, running.slot}, id);
+      start_later(Scheduler::Start{running.task, row->idx, row->attempt, running.slot}, id,
+                  row->state == ExecutionState::queued);
       return;
     }
     spdlog::error("execution {}: {}", id, row.error().message);
@@ -77,10 +78,10 @@ void Engine::on_started(ExecutionId id, Timestamp started_at) {
   if (it == m_running.end()) {
     return;
   }
-  const std::string log = m_settings.executions_dir + "/" + std::to_string(id) + "/output.log";
   // Fails harmlessly when the row is no longer queued (stopped meanwhile, or started already
   // before a daemon restart).
-  if (m_store.start_rerun(id, store::RerunStart{std::nullopt, it->second.slot, log, started_at})) {
+  if (m_store.start_rerun(id,
+                          store::RerunStart{std::nullopt, it->second.slot, log_path(id), started_at})) {
     publish({it->second.task, id, false});
   }
 }

@@ -1,13 +1,13 @@
 // Engine::recover(): what a daemon does before serving, after a clean restart or a crash.
 
 #include "daemon/engine.h"
-#include "daemon/runner/execution_dir.h"
+#include "daemon/runner/recovery.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <filesystem>
+#include <variant>
 
 namespace vhtask::daemon {
 
@@ -42,34 +42,13 @@ Result<void> Engine::recover() {
   std::int64_t requeued = 0;
   std::int64_t recorded = 0;
   for (const auto& execution : VHTASK_TRY(m_store.live_executions())) {
-    const std::string dir = m_settings.executions_dir + "/" + std::to_string(execution.id);
+    const std::string dir = exec_dir(execution.id);
     const Slot slot = execution.slot.value_or(0);
     ActiveTask* task = find_active(execution.task_id);
-    // The outcome on disk is the truth, whatever the task's row says: an execution whose
-    // status.json is there is recorded from it, never as crashed.
-    const auto record_from_disk = [&]() -> Result<bool> {
-      auto outcome = runner::read_status_json(dir);
-      if (!outcome) {
-        return false;
-      }
-      m_metadata.drain_now(execution.id, dir);
-      VHTASK_TRY(m_store.finish_execution(execution.id, *outcome));
-      if (task != nullptr &&
-          (outcome->state == ExecutionState::error || outcome->state == ExecutionState::crashed)) {
-        task->any_failed = true;
-      }
-      ++recorded;
-      return true;
-    };
-    if (task == nullptr) {
-      // Its task is no longer active (its end was recorded although this row was not): nothing
-      // runs it any more, but its supervisor may have recorded how it ended.
-      if (VHTASK_TRY(record_from_disk())) {
-        continue;
-      }
-    }
-    auto known = task != nullptr ? m_runner.reattach(execution.id, dir) : Result<bool>(false);
-    if (known && *known) {
+    // Its task no longer active (its end was recorded although this row was not): nothing runs
+    // it any more, but its supervisor may have recorded how it ended.
+    auto found = runner::find_execution(m_runner, execution.id, dir, task != nullptr);
+    if (std::holds_alternative<runner::found::Watched>(found)) {
       if (m_scheduler.adopt(execution.task_id, slot)) {
         m_running[execution.id] = Running{execution.task_id, slot};
         m_metadata.follow(execution.id, dir);
@@ -84,49 +63,54 @@ Result<void> Engine::recover() {
         continue;
       }
       spdlog::warn("execution {}: slot {} cannot be adopted", execution.id, slot);
+      found = runner::find_execution(m_runner, execution.id, dir, false);  // its outcome, if any
     }
-    if (VHTASK_TRY(record_from_disk())) {
-      continue;  // it ended just now, or its slot could not be adopted
-    }
-    // The runner opens supervisor.log just before spawning: without it, the command never ran
-    // and can start again as the same attempt, instead of being lost.
-    if (known && task != nullptr && execution.state == ExecutionState::started &&
-        !std::filesystem::exists(dir + "/supervisor.log")) {
-      VHTASK_TRY(m_store.requeue_execution(execution.id));
-      m_relaunch.insert({execution.task_id, execution.idx});
-      ++requeued;
-      continue;
-    }
-    const std::string reason =
-        known ? "the daemon restarted and the execution's outcome could not be recovered"
-              : "the daemon restarted: " + known.error().message;
-    m_metadata.drain_now(execution.id, dir);  // what it printed while no daemon ran
-    VHTASK_TRY(m_store.finish_execution(
-        execution.id, store::ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
-                                              reason, now()}));
-    if (task != nullptr) {
-      task->any_failed = true;
-    }
-    ++lost;
-  }
-  // 3. Queued reruns go back to their tasks' queues. Queued rows that were handed to Slurm
-  // (slurm.json in their directory) are taken over instead, unless they never got submitted.
-  for (const auto& rerun : VHTASK_TRY(m_store.queued_reruns())) {
-    const std::string dir = m_settings.executions_dir + "/" + std::to_string(rerun.id);
-    if (find_active(rerun.task_id) != nullptr && std::filesystem::exists(dir + "/slurm.json")) {
-      const auto known = m_runner.reattach(rerun.id, dir);
-      if (known && *known && m_scheduler.adopt(rerun.task_id, 0)) {
-        m_running[rerun.id] = Running{rerun.task_id, 0};
-        ++reattached;
+    if (auto* never = std::get_if<runner::found::NeverLaunched>(&found)) {
+      if (execution.state == ExecutionState::started) {
+        VHTASK_TRY(m_store.requeue_execution(execution.id));
+        m_relaunch.insert({execution.task_id, execution.idx});
+        ++requeued;
         continue;
       }
-      if (rerun.attempt == 1) {
-        m_relaunch.insert({rerun.task_id, rerun.idx});  // it starts again from its row
-      }
+      found = runner::found::Lost{never->reason};
     }
-    if (find_active(rerun.task_id) != nullptr) {
-      VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
+    // The outcome on disk is the truth, whatever the task's row says: an execution whose
+    // status.json is there is recorded from it, never as crashed.
+    m_metadata.drain_now(execution.id, dir);  // what it printed while no daemon ran
+    store::ExecutionOutcome outcome;
+    if (auto* ended = std::get_if<runner::found::Ended>(&found)) {
+      outcome = ended->outcome;
+      ++recorded;
+    } else {
+      outcome = store::ExecutionOutcome{ExecutionState::crashed, std::nullopt, std::nullopt,
+                                        std::get<runner::found::Lost>(found).reason, now()};
+      ++lost;
     }
+    VHTASK_TRY(m_store.finish_execution(execution.id, outcome));
+    if (task != nullptr &&
+        (outcome.state == ExecutionState::error || outcome.state == ExecutionState::crashed)) {
+      task->any_failed = true;
+    }
+  }
+  // 3. Queued reruns go back to their tasks' queues. Queued rows that were handed to Slurm are
+  // taken over instead (runner::find_queued_execution), unless they never got submitted. A
+  // queued attempt 1 (recorded for a runner that starts later, or put back) starts again from
+  // its row.
+  for (const auto& rerun : VHTASK_TRY(m_store.queued_reruns())) {
+    if (find_active(rerun.task_id) == nullptr) {
+      continue;
+    }
+    if (runner::find_queued_execution(m_runner, rerun.id, exec_dir(rerun.id)) ==
+            runner::QueuedFound::watched &&
+        m_scheduler.adopt(rerun.task_id, 0)) {
+      m_running[rerun.id] = Running{rerun.task_id, 0};
+      ++reattached;
+      continue;
+    }
+    if (rerun.attempt == 1) {
+      m_relaunch.insert({rerun.task_id, rerun.idx});
+    }
+    VHTASK_TRY(m_scheduler.add_rerun(rerun.task_id, rerun.idx, rerun.attempt));
   }
   for (const auto& [id, reason] : met) {
     ActiveTask& task = m_active.at(id);

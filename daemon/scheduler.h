@@ -19,7 +19,7 @@
 // and reused (VHTASK_SLOT; pin a GPU per slot). After the limit is lowered, executions already
 // running keep their (possibly higher) slots until they finish.
 //
-// Ownership and thread: owned by the daemon's composition root; every method must be called on
+// Ownership and thread: owned by the Engine (daemon/engine.h); every method must be called on
 // the io_context thread. A plain value type with no locks and no callbacks.
 
 #include "common/result.h"

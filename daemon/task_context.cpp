@@ -59,6 +59,7 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
   const auto fixed = VHTASK_TRY(common::valohai::parse_parameter_args(*ctx->step, inputs.fixed_params));
   ctx->plan.emplace(
       VHTASK_TRY(common::search::TaskPlan::create(*ctx->step, ctx->spec, fixed, inputs.seed)));
+  ctx->renderer.emplace(*ctx->step);
   return ctx;
 }
 

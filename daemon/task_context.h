@@ -1,10 +1,12 @@
 #pragma once
 
 // TaskContext: what the daemon needs in memory to run a task: the parsed valohai.yaml, its step,
-// the search spec and the TaskPlan. Built from the texts a client sent with `start`, and rebuilt
-// from the same texts (stored in the task's row) after a restart or for a rerun, so a task
-// always runs exactly what was recorded. Immutable after construction; io_context thread.
+// the search spec, the TaskPlan and the step's CommandRenderer (compiled once per task). Built
+// from the texts a client sent with `start`, and rebuilt from the same texts (stored in the
+// task's row: daemon/task_row.h) after a restart or for a rerun, so a task always runs exactly
+// what was recorded. Immutable after construction; io_context thread.
 
+#include "common/render/command_renderer.h"
 #include "common/valohai/config.h"
 #include "common/valohai/config_loader.h"
 #include "common/result.h"
@@ -35,6 +37,7 @@ struct TaskContext {
   const common::valohai::Step* step = nullptr;  // points into config
   common::valohai::TaskSpec spec;
   std::optional<common::search::TaskPlan> plan;  // always set once built
+  std::optional<common::render::CommandRenderer> renderer;  // the step's command; always set once built
 };
 
 // Parses and expands; Error::invalid_argument listing every problem (file:line:col) otherwise.

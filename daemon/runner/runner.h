@@ -3,8 +3,9 @@
 // ProcessRunner: the interface between the daemon's scheduling and real processes. The engine
 // decides *what* starts (daemon/scheduler.h); a runner starts it, stops it on request, finds it
 // again after a daemon restart, and reports how it ended. SupervisedRunner
-// (daemon/runner/supervised_runner.h) is the real one; tests may substitute a fake that records starts
-// and finishes runs by hand.
+// (daemon/runner/supervised_runner.h) is the local one, slurm::SlurmRunner the Slurm one, and
+// ExecutorRouter (daemon/executor_router.h) the one the engine talks to; engine unit tests use
+// tests/support/fake_process_runner.h, which records starts and finishes runs by hand.
 //
 // Every execution has a directory of its own (LaunchSpec::exec_dir) holding its command, its
 // log, its parameters and its outcome; schema/execution-dir.md describes it. Executions outlive
@@ -92,7 +93,8 @@ public:
   // one this runner started and true is returned. If the supervisor has finished, its outcome
   // is read from the directory and delivered through on_exit (posted, not inline); also true.
   // False only when nothing can be known (no record, or a supervisor that died without an
-  // outcome): the caller records the execution as crashed.
+  // outcome). The engine does not call this itself: runner::find_execution
+  // (daemon/runner/recovery.h) does, and decides what the engine records.
   virtual Result<bool> reattach(ExecutionId id, const std::string& exec_dir) = 0;
 
   // Executions started or reattached whose outcome has not been delivered yet.

@@ -75,21 +75,23 @@ public:
   Result<TaskCounts> task_counts(TaskId id);
 
   // ---- executions
-  // Records a fresh index starting (attempt 1, state started) and advances the task's
-  // next_index past it. REQUIRES: start.idx == the task's next_index and the queue is open.
+  // Records a fresh index launching (attempt 1, in start.state: started, or queued for a runner
+  // that starts it later) with its log path, and advances the task's next_index past it, in one
+  // transaction. REQUIRES: start.idx == the task's next_index and the queue is open.
   Result<ExecutionRecord> insert_execution_started(const ExecutionStart& start);
   // Requests a rerun of an index: inserts attempt n+1 in state queued, with the parameters and
   // command of attempt n. Fails (invalid_argument) if the index has not started yet or its newest
   // attempt is still queued, started or stopping.
   Result<ExecutionRecord> request_rerun(TaskId task, ExecutionIndex idx, Timestamp now);
-  // A queued rerun starting: queued -> started with its pid, slot and log.
+  // A queued rerun launching: queued -> started with its pid, slot and log; with
+  // start.state == queued (a runner that starts it later) it stays queued and gets its log path.
   Result<void> start_rerun(ExecutionId id, const RerunStart& start);
   // started -> queued, for an execution that provably never launched (the daemon died between
   // recording its start and spawning it): it will start again as the same attempt.
   Result<void> requeue_execution(ExecutionId id);
-  // Records the supervisor's pid and the log path of an execution recorded before its spawn
-  // (its directory is named after its id, known only once the row exists).
-  Result<void> set_execution_launch(ExecutionId id, std::int64_t pid, const std::string& log_path);
+  // Records the supervisor's pid of an execution recorded (started) before its spawn: the pid
+  // exists only once the row does (status shows it; reattach reads the directory instead).
+  Result<void> set_execution_pid(ExecutionId id, std::int64_t pid);
   // queued -> stopped: a requested rerun that will not run after all.
   Result<void> stop_queued_execution(ExecutionId id, const std::string& reason, Timestamp now);
   // started -> stopping (a stop was sent to its process group).
@@ -97,6 +99,10 @@ public:
   // started/stopping -> the outcome's terminal state. Fails if the execution is not live. An
   // outcome without a reason keeps the one recorded when the stop was sent.
   Result<void> finish_execution(ExecutionId id, const ExecutionOutcome& outcome);
+
+  // queued/started -> the outcome's terminal state, for an execution recorded for a launch that
+  // did not happen (it could not be rendered or spawned). Fails if it is in another state.
+  Result<void> finish_unlaunched(ExecutionId id, const ExecutionOutcome& outcome);
 
   // The highest execution id recorded; 0 when there is none.
   Result<ExecutionId> max_execution_id();

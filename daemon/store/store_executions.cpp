@@ -18,6 +18,9 @@ namespace {
 // database does not know (the first parameter, Store::reserve_execution_ids).
 constexpr std::string_view k_next_execution_id =
     "(SELECT max(coalesce(max(id), 0), ?) + 1 FROM executions)";
+// The same as a one-row table with column `id`, for an INSERT ... SELECT that uses it twice.
+constexpr std::string_view k_next_execution_id_row =
+    "(SELECT max(coalesce(max(id), 0), ?) + 1 AS id FROM executions)";
 
 }  // namespace
 
@@ -79,28 +82,30 @@ Result<ExecutionRecord> Store::insert_execution_started(const ExecutionStart& st
     }
   }
   {
+    // The log lives in a directory named after the row's id: "{id}" in the path is filled in by
+    // the same statement, so no row is ever without its log path.
     static const std::string k_sql = fmt::format(
         "INSERT INTO executions (id, task_id, idx, attempt, parameters, command, state, pid, "
         "created_at, started_at, log_path, slot) "
-        "VALUES ({}, ?, ?, 1, ?, ?, 'started', ?, ?, ?, ?, ?)",
-        k_next_execution_id);
+        "SELECT n.id, ?, ?, 1, ?, ?, ?, ?, ?, ?, replace(?, '{{id}}', n.id), ? "
+        "FROM {} AS n",
+        k_next_execution_id_row);
+    if (start.state != ExecutionState::started && start.state != ExecutionState::queued) {
+      return Error::invalid_argument(fmt::format("cannot record a new execution as {}",
+                                                 to_string(start.state)));
+    }
     auto stmt = VHTASK_TRY(cached(k_sql));
-    const auto started_at = format_timestamp(start.started_at);
-    VHTASK_TRY(stmt->bind_all(m_reserved_ids, start.task_id, start.idx, start.parameters_json,
-                              start.command, start.pid, started_at, started_at, start.log_path,
-                              start.slot));
+    const bool queued = start.state == ExecutionState::queued;
+    const auto created_at = format_timestamp(start.started_at);
+    const auto started_at = queued ? std::nullopt : std::optional<std::string>(created_at);
+    const auto pid = queued ? std::nullopt : start.pid;
+    const auto slot = queued ? std::nullopt : std::optional<Slot>(start.slot);
+    VHTASK_TRY(stmt->bind_all(start.task_id, start.idx, start.parameters_json, start.command,
+                              to_string(start.state), pid, created_at, started_at, start.log_path,
+                              slot, m_reserved_ids));
     VHTASK_TRY(stmt->run());
   }
   const auto id = sqlite3_last_insert_rowid(m_db.get());
-  if (const auto at = start.log_path.find("{id}"); at != std::string::npos) {
-    // The log lives in a directory named after the row's id, known only now: fill it in within
-    // the same transaction, so no row is ever without its log path.
-    std::string path = start.log_path;
-    path.replace(at, 4, std::to_string(id));
-    auto stmt = VHTASK_TRY(cached("UPDATE executions SET log_path = ? WHERE id = ?"));
-    VHTASK_TRY(stmt->bind_all(std::string_view(path), id));
-    VHTASK_TRY(stmt->run());
-  }
   VHTASK_TRY(transaction.commit());
   return execution_by_id(id);
 }
@@ -142,6 +147,13 @@ Result<ExecutionRecord> Store::request_rerun(TaskId task_id, ExecutionIndex idx,
 }
 
 Result<void> Store::start_rerun(ExecutionId id, const RerunStart& start) {
+  if (start.state == ExecutionState::queued) {
+    auto stmt = VHTASK_TRY(
+        cached("UPDATE executions SET log_path = ? WHERE id = ? AND state = 'queued'"));
+    VHTASK_TRY(stmt->bind_all(start.log_path, id));
+    VHTASK_TRY(stmt->run());
+    return expect_one_change(fmt::format("queued execution {}", id));
+  }
   auto stmt = VHTASK_TRY(cached(
       "UPDATE executions SET state = 'started', pid = ?, slot = ?, log_path = ?, started_at = ? "
       "WHERE id = ? AND state = 'queued'"));
@@ -160,12 +172,10 @@ Result<void> Store::requeue_execution(ExecutionId id) {
   return expect_one_change(fmt::format("started execution {}", id));
 }
 
-Result<void> Store::set_execution_launch(ExecutionId id, std::int64_t pid,
-                                         const std::string& log_path) {
-  auto stmt =
-      VHTASK_TRY(cached("UPDATE executions SET pid = ?, log_path = ? "
-                        "WHERE id = ? AND state IN ('started', 'stopping')"));
-  VHTASK_TRY(stmt->bind_all(pid, std::string_view(log_path), id));
+Result<void> Store::set_execution_pid(ExecutionId id, std::int64_t pid) {
+  auto stmt = VHTASK_TRY(
+      cached("UPDATE executions SET pid = ? WHERE id = ? AND state IN ('started', 'stopping')"));
+  VHTASK_TRY(stmt->bind_all(pid, id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("running execution {}", id));
 }
@@ -203,6 +213,20 @@ Result<void> Store::finish_execution(ExecutionId id, const ExecutionOutcome& out
                             outcome.reason, format_timestamp(outcome.finished_at), id));
   VHTASK_TRY(stmt->run());
   return expect_one_change(fmt::format("running execution {}", id));
+}
+
+Result<void> Store::finish_unlaunched(ExecutionId id, const ExecutionOutcome& outcome) {
+  if (!is_terminal(outcome.state) || (outcome.exit_code && outcome.signal)) {
+    return Error::invalid_argument(
+        fmt::format("execution {}: not an outcome ({})", id, to_string(outcome.state)));
+  }
+  auto stmt = VHTASK_TRY(cached(
+      "UPDATE executions SET state = ?, exit_code = ?, signal = ?, reason = coalesce(?, reason), "
+      "finished_at = ? WHERE id = ? AND state IN ('queued', 'started')"));
+  VHTASK_TRY(stmt->bind_all(to_string(outcome.state), outcome.exit_code, outcome.signal,
+                            outcome.reason, format_timestamp(outcome.finished_at), id));
+  VHTASK_TRY(stmt->run());
+  return expect_one_change(fmt::format("unlaunched execution {}", id));
 }
 
 Result<std::vector<ExecutionRecord>> Store::executions_of_task(TaskId task) {

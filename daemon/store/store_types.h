@@ -82,7 +82,7 @@ struct ExecutionRecord {
   bool condition_met = false;
 };
 
-// A fresh index (attempt 1) starting: Store::insert_execution_started.
+// A fresh index (attempt 1) launching: Store::insert_execution_started.
 struct ExecutionStart {
   TaskId task_id = 0;
   ExecutionIndex idx = 0;
@@ -92,15 +92,20 @@ struct ExecutionStart {
   Slot slot = 0;
   // "{id}" in it is replaced by the new row's id (executions/{id}/output.log).
   std::string log_path;
-  Timestamp started_at;
+  Timestamp started_at;  // created_at too; with `queued`, created_at only
+  // The state it is recorded in: started, or queued for a runner that starts it later (Slurm:
+  // started once the runner says so); a queued row has no pid, slot or started_at.
+  ExecutionState state = ExecutionState::started;
 };
 
-// A queued rerun starting: Store::start_rerun.
+// A queued rerun launching: Store::start_rerun.
 struct RerunStart {
   std::optional<std::int64_t> pid;
   Slot slot = 0;
   std::string log_path;
   Timestamp started_at;
+  // started; or queued for a runner that starts it later: only its log path is recorded then.
+  ExecutionState state = ExecutionState::started;
 };
 
 // How an execution ended: Store::finish_execution. `state` is complete, error, stopped or

@@ -10,6 +10,9 @@ namespace vhtask::test {
 class TempDir {
 public:
   TempDir();
+  // Under `base` instead of the system's temp directory (e.g. /dev/shm, where SQLite's syncs
+  // cost nothing, for unit tests that must stay fast).
+  explicit TempDir(const std::filesystem::path& base);
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir();
