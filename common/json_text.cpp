@@ -33,7 +33,7 @@ boost::json::value to_json(const Value& value) {
   return out;
 }
 
-Result<Value> from_json(const boost::json::value& json) {
+Result<Value> from_json(const boost::json::value& json, BigIntegers big) {
   switch (json.kind()) {
     case boost::json::kind::null:
       return Value();
@@ -43,6 +43,9 @@ Result<Value> from_json(const boost::json::value& json) {
       return Value(json.get_int64());
     case boost::json::kind::uint64:
       if (json.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) {
+        if (big == BigIntegers::as_double) {
+          return Value(static_cast<double>(json.get_uint64()));
+        }
         return Error::invalid_argument("integer out of the 64-bit range");
       }
       return Value(static_cast<std::int64_t>(json.get_uint64()));
@@ -53,7 +56,7 @@ Result<Value> from_json(const boost::json::value& json) {
     case boost::json::kind::array: {
       ValueList out;
       for (const auto& item : json.get_array()) {
-        out.push_back(VHTASK_TRY(from_json(item)));
+        out.push_back(VHTASK_TRY(from_json(item, big)));
       }
       return Value(std::move(out));
     }

@@ -3,8 +3,8 @@
 // restart does not forget it) and the task stops exactly like `vhtask stop TASK`; when it meets
 // its step's, that execution alone is recorded as meeting it and stopped gracefully.
 
-#include "common/json_text.h"
 #include "common/expression/stop_condition.h"
+#include "common/json_text.h"
 #include "daemon/engine.h"
 
 #include <boost/json.hpp>
@@ -17,36 +17,11 @@ namespace vhtask::daemon {
 
 namespace {
 
-// A JSON value as the condition language compares it; objects have no counterpart.
+// A JSON value as the condition language compares it; objects have no counterpart, and an
+// integer above INT64_MAX compares as the nearest double.
 std::optional<common::Value> to_value(const boost::json::value& json) {
-  switch (json.kind()) {
-    case boost::json::kind::null:
-      return common::Value{common::Null{}};
-    case boost::json::kind::bool_:
-      return common::Value{json.get_bool()};
-    case boost::json::kind::int64:
-      return common::Value{json.get_int64()};
-    case boost::json::kind::uint64:
-      return common::Value{static_cast<double>(json.get_uint64())};
-    case boost::json::kind::double_:
-      return common::Value{json.get_double()};
-    case boost::json::kind::string:
-      return common::Value{std::string(json.get_string())};
-    case boost::json::kind::array: {
-      common::ValueList items;
-      for (const auto& item : json.get_array()) {
-        auto value = to_value(item);
-        if (!value) {
-          return std::nullopt;
-        }
-        items.push_back(std::move(*value));
-      }
-      return common::Value{std::move(items)};
-    }
-    case boost::json::kind::object:
-      break;
-  }
-  return std::nullopt;
+  auto value = common::from_json(json, common::BigIntegers::as_double);
+  return value ? std::optional<common::Value>(std::move(*value)) : std::nullopt;
 }
 
 // Parses a stored condition. The loader reported a malformed one already (file:line); this
@@ -67,7 +42,8 @@ Result<std::shared_ptr<const common::expression::StopCondition>> parse_condition
 
 // True when a batch setting `keys` can change what `condition` says; a condition on
 // parameters alone is checked at the execution's first metadata.
-bool touched_by(const common::expression::StopCondition& condition, const std::vector<std::string>& keys) {
+bool touched_by(const common::expression::StopCondition& condition,
+                const std::vector<std::string>& keys) {
   const auto& wanted = condition.metadata_keys();
   return wanted.empty() || std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
            return std::find(wanted.begin(), wanted.end(), key) != wanted.end();
@@ -95,7 +71,8 @@ void Engine::on_metadata(ExecutionId id, const std::vector<std::string>& keys) {
   // is not stopping already.
   const bool check_step = task->step_condition && record->state == ExecutionState::started &&
                           touched_by(*task->step_condition, keys);
-  const common::expression::StopCondition* step_condition = check_step ? task->step_condition.get() : nullptr;
+  const common::expression::StopCondition* step_condition =
+      check_step ? task->step_condition.get() : nullptr;
   const common::expression::StopCondition* task_condition =
       task->stop_condition && !task->final_state && touched_by(*task->stop_condition, keys)
           ? task->stop_condition.get()

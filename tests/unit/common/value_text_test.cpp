@@ -120,6 +120,18 @@ TEST(ValueText, JsonValueMatchesDumpJsonOfToJson) {
   }
 }
 
+TEST(FromJson, AnIntegerAboveInt64IsRefusedOrTakenAsADoubleOnRequest) {
+  const boost::json::value big = boost::json::parse("[1, 18446744073709551615]");
+  EXPECT_FALSE(from_json(big));
+  const auto lenient = from_json(big, BigIntegers::as_double);
+  ASSERT_TRUE(lenient);
+  const auto& items = std::get<ValueList>(lenient->v);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(std::get<std::int64_t>(items[0].v), 1);
+  EXPECT_EQ(std::get<double>(items[1].v), 18446744073709551615.0);
+  EXPECT_FALSE(from_json(boost::json::parse(R"({"a": 1})"), BigIntegers::as_double));
+}
+
 TEST(ShellQuoteInPlace, MatchesShellQuote) {
   const std::vector<std::string> words = {"",          "plain", "a b",   "it's",
                                           "''",        "'",     "x'y'z", "--a=1.5",
