@@ -1,5 +1,6 @@
 #include "common/protocol/protocol.h"
 
+#include "common/protocol/capabilities.h"
 #include "common/protocol/json_rpc_framing.h"
 
 #include <boost/json/array.hpp>
@@ -15,10 +16,11 @@ namespace {
 
 // Only what this build really serves: clients test capabilities, not versions.
 constexpr std::array<std::string_view, 19> k_capabilities = {
-    "cmd-version", "cmd-start",    "cmd-status",  "cmd-show",     "cmd-logs",
-    "cmd-rerun",   "cmd-wait",     "cmd-stop",    "cmd-parallel", "cmd-shutdown",
-    "logs-follow", "status-watch", "cmd-compare", "metadata",     "stop-condition",
-    "logs-offset", "byte-strings", "outputs",     "byte-paging"};
+    k_cap_cmd_version,  k_cap_cmd_start,    k_cap_cmd_status,     k_cap_cmd_show,
+    k_cap_cmd_logs,     k_cap_cmd_rerun,    k_cap_cmd_wait,       k_cap_cmd_stop,
+    k_cap_cmd_parallel, k_cap_cmd_shutdown, k_cap_logs_follow,    k_cap_status_watch,
+    k_cap_cmd_compare,  k_cap_metadata,     k_cap_stop_condition, k_cap_logs_offset,
+    k_cap_byte_strings, k_cap_outputs,      k_cap_byte_paging};
 
 }  // namespace
 
