@@ -61,7 +61,7 @@ class [[nodiscard]] Result : public boost::system::result<T, Error> {
 public:
   using Base = boost::system::result<T, Error>;
   using Base::Base;
-  Result(const Base& base) : Base(base) {}   // NOLINT(google-explicit-constructor)
+  Result(const Base& base) : Base(base) {}        // NOLINT(google-explicit-constructor)
   Result(Base&& base) : Base(std::move(base)) {}  // NOLINT(google-explicit-constructor)
 };
 

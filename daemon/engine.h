@@ -10,9 +10,9 @@
 //
 // Memory follows the store: the Scheduler's cursor, slots and the active tasks change only once
 // the store recorded the change. A write the database refuses for a while (locked, disk full:
-// daemon/store/store_fault.h) waits in PendingWrites and is retried with backoff; meanwhile nothing new
-// starts, reads are served, and stall() says why. A full log dir pauses every queue the same way
-// (daemon/log_space.h). Either way the work goes on from exactly where it was.
+// daemon/store/store_fault.h) waits in PendingWrites and is retried with backoff; meanwhile nothing
+// new starts, reads are served, and stall() says why. A full log dir pauses every queue the same
+// way (daemon/log_space.h). Either way the work goes on from exactly where it was.
 //
 // One launch is one store write with its initial state (started, or queued for a runner that
 // starts it later) and its log path, always before the runner spawns it, so nothing runs that
@@ -24,10 +24,10 @@
 // Ownership and thread: owned by the composition root (daemon/app/run.cpp), which also owns the
 // Store and the runner it borrows; every method must be called on the io_context thread.
 
-#include "common/result.h"
 #include "common/protocol/ids.h"
-#include "daemon/log_space.h"
+#include "common/result.h"
 #include "daemon/follow/metadata_follower.h"
+#include "daemon/log_space.h"
 #include "daemon/pending_writes.h"
 #include "daemon/runner/runner.h"
 #include "daemon/scheduler.h"
@@ -59,7 +59,7 @@ struct StartRequest {
   std::string cwd;  // the project directory: where the executions run
   std::map<std::string, std::string> env;
   std::optional<std::string> git_commit;
-  std::optional<bool> git_dirty;         // with git_commit only; nullopt: unknown
+  std::optional<bool> git_dirty;                 // with git_commit only; nullopt: unknown
   std::optional<runner::ExecutorKind> executor;  // nullopt: the daemon's default (EngineSettings)
   runner::SlurmOptions slurm;                    // used when the executor is slurm
 };
@@ -143,7 +143,7 @@ private:
     std::unique_ptr<TaskContext> context;
     std::map<std::string, std::string> env;
     runner::ExecutorKind executor = runner::ExecutorKind::local;  // parsed from its row once
-    std::optional<TaskState> final_state;  // set by a stop
+    std::optional<TaskState> final_state;                         // set by a stop
     std::optional<std::string> final_reason;
     bool any_failed = false;
     std::optional<runner::SlurmOptions> slurm;  // set when the task runs on the Slurm executor

@@ -80,8 +80,8 @@ void Engine::on_started(ExecutionId id, Timestamp started_at) {
   }
   // Fails harmlessly when the row is no longer queued (stopped meanwhile, or started already
   // before a daemon restart).
-  if (m_store.start_rerun(id,
-                          store::RerunStart{std::nullopt, it->second.slot, log_path(id), started_at})) {
+  if (m_store.start_rerun(
+          id, store::RerunStart{std::nullopt, it->second.slot, log_path(id), started_at})) {
     publish({it->second.task, id, false});
   }
 }
@@ -104,8 +104,8 @@ void Engine::finish_task(ActiveTask& task) {
   if (task.final_state) {
     state = *task.final_state;
     reason = task.final_reason;
-  } else if (task.any_failed &&
-             task.context->spec.on_child_error != common::valohai::OnChildError::continue_and_complete) {
+  } else if (task.any_failed && task.context->spec.on_child_error !=
+                                    common::valohai::OnChildError::continue_and_complete) {
     state = TaskState::error;
     reason = "an execution failed (on-child-error: continue-and-error)";
   }

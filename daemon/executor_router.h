@@ -1,8 +1,8 @@
 #pragma once
 
 // ExecutorRouter: the ProcessRunner the engine talks to, dispatching each execution to the
-// executor its task uses (daemon/runner/executor.h): LaunchSpec::slurm set -> the Slurm runner, else
-// the local one. After a restart, an execution directory holding slurm.json goes to the Slurm
+// executor its task uses (daemon/runner/executor.h): LaunchSpec::slurm set -> the Slurm runner,
+// else the local one. After a restart, an execution directory holding slurm.json goes to the Slurm
 // runner. Both runners deliver outcomes through the router's single OnExit.
 //
 // Ownership and threading: borrows both runners (owned by the composition root, which must keep

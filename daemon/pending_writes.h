@@ -2,8 +2,8 @@
 
 // PendingWrites: the Engine's store writes that must happen, in order, even while the database
 // refuses them for a while (a lock held by another process, a full or read-only state dir:
-// daemon/store/store_fault.h). A write is tried at once; when it fails with such a fault it is kept,
-// and it and every write submitted after it are retried in submission order with backoff
+// daemon/store/store_fault.h). A write is tried at once; when it fails with such a fault it is
+// kept, and it and every write submitted after it are retried in submission order with backoff
 // (k_first_delay doubling to k_max_delay) until the store accepts them. Each write's
 // continuation runs only once its write was accepted, so the Engine changes its memory only
 // after the store said yes. While a write waits the daemon is stalled: stall() says why, and the

@@ -22,8 +22,8 @@
 // Ownership and thread: owned by the Engine (daemon/engine.h); every method must be called on
 // the io_context thread. A plain value type with no locks and no callbacks.
 
-#include "common/result.h"
 #include "common/protocol/ids.h"
+#include "common/result.h"
 
 #include <cstddef>
 #include <cstdint>

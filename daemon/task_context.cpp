@@ -32,8 +32,7 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
     if (const auto* skipped = ctx->config.config.find_skipped_task(inputs.blueprint);
         task == nullptr && skipped != nullptr) {
       return Error::invalid_argument(skipped->mark.to_string() + ": task '" + inputs.blueprint +
-                                     "' is of type " + skipped->type +
-                                     ", which vhtask cannot run");
+                                     "' is of type " + skipped->type + ", which vhtask cannot run");
     }
     if (task == nullptr) {
       return Error::invalid_argument(inputs.config_file + ": no task '" + inputs.blueprint + "'");
@@ -56,7 +55,8 @@ Result<std::unique_ptr<TaskContext>> build_task_context(const TaskInputs& inputs
   if (ctx->step == nullptr) {
     return Error::invalid_argument(inputs.config_file + ": no step '" + step_name + "'");
   }
-  const auto fixed = VHTASK_TRY(common::valohai::parse_parameter_args(*ctx->step, inputs.fixed_params));
+  const auto fixed =
+      VHTASK_TRY(common::valohai::parse_parameter_args(*ctx->step, inputs.fixed_params));
   ctx->plan.emplace(
       VHTASK_TRY(common::search::TaskPlan::create(*ctx->step, ctx->spec, fixed, inputs.seed)));
   ctx->renderer.emplace(*ctx->step);

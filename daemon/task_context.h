@@ -7,10 +7,10 @@
 // what was recorded. Immutable after construction; io_context thread.
 
 #include "common/render/command_renderer.h"
-#include "common/valohai/config.h"
-#include "common/valohai/config_loader.h"
 #include "common/result.h"
 #include "common/search/task_plan.h"
+#include "common/valohai/config.h"
+#include "common/valohai/config_loader.h"
 
 #include <cstdint>
 #include <memory>
@@ -37,7 +37,8 @@ struct TaskContext {
   const common::valohai::Step* step = nullptr;  // points into config
   common::valohai::TaskSpec spec;
   std::optional<common::search::TaskPlan> plan;  // always set once built
-  std::optional<common::render::CommandRenderer> renderer;  // the step's command; always set once built
+  std::optional<common::render::CommandRenderer>
+      renderer;  // the step's command; always set once built
 };
 
 // Parses and expands; Error::invalid_argument listing every problem (file:line:col) otherwise.

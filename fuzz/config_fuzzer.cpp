@@ -3,9 +3,9 @@
 // from the input's last bytes (so values follow the input too). Nothing may crash, leak or hit
 // UB, whatever the diagnostics say.
 
+#include "common/render/render.h"
 #include "common/valohai/config_loader.h"
 #include "common/valohai/parameter_values.h"
-#include "common/render/render.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -4,9 +4,9 @@
 // without errors: for the grid file over its step (or the first step), and for each `- task:`
 // blueprint. The first few executions and the last are computed and rendered.
 
-#include "common/valohai/config_loader.h"
 #include "common/render/render.h"
 #include "common/search/task_plan.h"
+#include "common/valohai/config_loader.h"
 #include "common/valohai/task_spec_loader.h"
 
 #include <algorithm>
@@ -20,6 +20,7 @@ namespace {
 using namespace vhtask::common;
 using namespace vhtask::common::valohai;
 using namespace vhtask::common::search;
+using namespace vhtask::common::render;
 
 constexpr std::string_view k_separator = "---8<---";
 constexpr std::uint64_t k_first_executions = 4;

@@ -1,8 +1,8 @@
 #pragma once
 
-// Supervision: the heart of vhtask-supervise (supervisor/supervisor.h) for one command, from fork to
-// status.json. It starts the child (supervisor/supervisor_child.h), records supervisor.json, then
-// waits in sigtimedwait() for the child's exit, a stop request (SIGTERM/SIGINT) or the next
+// Supervision: the heart of vhtask-supervise (supervisor/supervisor.h) for one command, from fork
+// to status.json. It starts the child (supervisor/supervisor_child.h), records supervisor.json,
+// then waits in sigtimedwait() for the child's exit, a stop request (SIGTERM/SIGINT) or the next
 // deadline (time limit, no-output check, end of the grace period), so it wakes only when
 // something is due. Once the child has exited it kills and reaps what is left of the child's
 // process group and writes status.json.

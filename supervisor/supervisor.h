@@ -2,8 +2,8 @@
 
 // vhtask-supervise: the small per-execution process that sits between the daemon and one
 // command, so that an execution's limits, its log and its outcome never depend on a daemon
-// being alive. The daemon starts one per execution in a new session (daemon/runner/supervised_runner.h)
-// and may die, restart and reattach at any time; the supervisor
+// being alive. The daemon starts one per execution in a new session
+// (daemon/runner/supervised_runner.h) and may die, restart and reattach at any time; the supervisor
 //
 //   1. opens EXEC_DIR/output.log and forks the command into its own process group (stdin
 //      /dev/null, stdout+stderr on the log, empty signal mask, default dispositions);

@@ -74,7 +74,8 @@ bool confirm_large_search(std::uint64_t count) {
 // million executions never sit in memory. The step is prepared once (CommandRenderer) and each
 // line is written into reused buffers; the JSON is written by hand, byte for byte what
 // dump_json() of the same objects gives ("parameters": the effective values, in name order).
-int print_dry_run(const common::valohai::Step& step, const common::search::TaskPlan& plan, bool json) {
+int print_dry_run(const common::valohai::Step& step, const common::search::TaskPlan& plan,
+                  bool json) {
   view::StreamOut out(stdout);
   if (!json) {
     out << std::to_string(plan.count()) << (plan.count() == 1 ? " execution\n" : " executions\n");
@@ -276,7 +277,8 @@ int run_start(const StartOptions& opts, const rpc::GlobalOptions& global) {
     std::cerr << view::escape_controls_keep_newlines(fixed.error().message) << "\n";
     return rpc::k_exit_usage;
   }
-  const auto plan = common::search::TaskPlan::create(*search->step, search->spec, *fixed, opts.seed);
+  const auto plan =
+      common::search::TaskPlan::create(*search->step, search->spec, *fixed, opts.seed);
   if (!plan) {
     std::cerr << view::escape_controls_keep_newlines(plan.error().message) << "\n";
     return rpc::k_exit_usage;

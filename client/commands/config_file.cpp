@@ -51,7 +51,8 @@ std::optional<ConfigWithText> load_config_text_or_report(const std::string& path
   return result;
 }
 
-const common::valohai::Step* find_step_or_report(const common::valohai::Config& config, const std::string& name) {
+const common::valohai::Step* find_step_or_report(const common::valohai::Config& config,
+                                                 const std::string& name) {
   if (const common::valohai::Step* step = config.find_step(name)) {
     return step;
   }

@@ -27,6 +27,7 @@ std::optional<ConfigWithText> load_config_text_or_report(const std::string& path
 
 // Finds `name` in the config; prints "no step NAME in FILE (steps: a, b)" and returns nullptr
 // if missing.
-const common::valohai::Step* find_step_or_report(const common::valohai::Config& config, const std::string& name);
+const common::valohai::Step* find_step_or_report(const common::valohai::Config& config,
+                                                 const std::string& name);
 
 }  // namespace vhtask::client::commands

@@ -14,9 +14,9 @@ namespace vhtask::client::commands {
 struct Search {
   common::valohai::LoadedConfig config;
   const common::valohai::Step* step = nullptr;  // points into config
-  common::valohai::TaskSpec spec;               // an empty grid_search when neither --grid nor --task
-  std::string grid_text;               // the grid file as it was, for the record
-  std::string config_text;             // the valohai.yaml as read and validated
+  common::valohai::TaskSpec spec;  // an empty grid_search when neither --grid nor --task
+  std::string grid_text;           // the grid file as it was, for the record
+  std::string config_text;         // the valohai.yaml as read and validated
 };
 
 // Loads the valohai.yaml and the search; prints every problem (file:line:col) to stderr and

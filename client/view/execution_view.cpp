@@ -161,16 +161,17 @@ std::string render_execution_detail(const boost::json::object& show_result, cons
   }
   if (const auto commit = string_field(show_result, "git_commit"); !commit.empty()) {
     const auto* dirty = show_result.if_contains("git_dirty");
-    add_line(
-        out, "Git",
-        escape_controls(commit) + (dirty != nullptr && dirty->is_bool() && dirty->get_bool() ? " (dirty)" : ""));
+    add_line(out, "Git",
+             escape_controls(commit) +
+                 (dirty != nullptr && dirty->is_bool() && dirty->get_bool() ? " (dirty)" : ""));
   }
   if (const auto* outputs = array_field(show_result, "outputs")) {
     std::string lines;
     for (const auto& item : *outputs) {
       if (const auto* file = item.if_object()) {
         lines += fmt::format("{}{}  ({} bytes)", lines.empty() ? "" : "\n" + std::string(12, ' '),
-                             escape_controls(string_field(*file, "name")), int_field(*file, "size").value_or(0));
+                             escape_controls(string_field(*file, "name")),
+                             int_field(*file, "size").value_or(0));
       }
     }
     const auto total = int_field(show_result, "outputs_total").value_or(0);

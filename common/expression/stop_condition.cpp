@@ -361,7 +361,7 @@ bool StopCondition::compare(Node::Op op, const std::optional<Value>& a,
 }
 
 std::optional<Value> StopCondition::arithmetic(Node::Arith op, const std::optional<Value>& a,
-                                              const std::optional<Value>& b) {
+                                               const std::optional<Value>& b) {
   using Arith = Node::Arith;
   const auto numeric = [](const std::optional<Value>& v) {
     return v && (v->is_number() || v->is_bool());

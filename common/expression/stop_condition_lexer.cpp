@@ -26,11 +26,11 @@ bool is_key_char(char c) {
 // Words that are never names: the operators, the constants, and Python's other keywords.
 bool is_keyword(std::string_view w) {
   static constexpr std::string_view k_words[] = {
-      "and",   "or",    "not",   "true",     "false",  "null",   "True",   "False",
-      "None",  "in",    "is",    "if",       "else",   "lambda", "for",    "while",
-      "def",   "class", "return", "import",  "from",   "as",     "with",   "yield",
-      "await", "async", "del",   "global",   "nonlocal", "pass", "raise",  "try",
-      "except", "finally", "break", "continue", "elif", "assert"};
+      "and",    "or",      "not",    "true",     "false",    "null",   "True",  "False",
+      "None",   "in",      "is",     "if",       "else",     "lambda", "for",   "while",
+      "def",    "class",   "return", "import",   "from",     "as",     "with",  "yield",
+      "await",  "async",   "del",    "global",   "nonlocal", "pass",   "raise", "try",
+      "except", "finally", "break",  "continue", "elif",     "assert"};
   for (const std::string_view k : k_words) {
     if (w == k) {
       return true;

@@ -1,10 +1,10 @@
 #pragma once
 
-// The tokenizer of the stop-condition language (common/expression/stop_condition.h has the grammar).
-// Internal to StopCondition::parse; pure and thread-safe.
+// The tokenizer of the stop-condition language (common/expression/stop_condition.h has the
+// grammar). Internal to StopCondition::parse; pure and thread-safe.
 
-#include "common/result.h"
 #include "common/expression/stop_condition.h"
+#include "common/result.h"
 #include "common/value.h"
 
 #include <cstddef>
@@ -24,7 +24,7 @@ struct ConditionToken {
     rparen,
     op,     // a comparison operator; `name` is its spelling ("<=", "==", ...)
     arith,  // + - * /; `name` is its spelling
-    end,  // end of text (offset == text size)
+    end,    // end of text (offset == text size)
   };
   Kind kind = Kind::end;
   std::size_t offset = 0;  // byte offset of the token's first character

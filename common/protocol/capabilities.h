@@ -22,13 +22,14 @@ inline constexpr const char* k_cap_cmd_shutdown = "cmd-shutdown";
 inline constexpr const char* k_cap_cmd_compare = "cmd-compare";
 
 // Features.
-inline constexpr const char* k_cap_logs_follow = "logs-follow";      // logs with follow: true
-inline constexpr const char* k_cap_status_watch = "status-watch";    // status.update notifications
-inline constexpr const char* k_cap_metadata = "metadata";            // metadata is stored; show returns it
-inline constexpr const char* k_cap_stop_condition = "stop-condition";  // stop-conditions are enforced
-inline constexpr const char* k_cap_logs_offset = "logs-offset";      // logs' offset and end
-inline constexpr const char* k_cap_byte_strings = "byte-strings";    // {"base64"} cwd and env
-inline constexpr const char* k_cap_outputs = "outputs";              // show's output listing
-inline constexpr const char* k_cap_byte_paging = "byte-paging";      // paged compare and show
+inline constexpr const char* k_cap_logs_follow = "logs-follow";    // logs with follow: true
+inline constexpr const char* k_cap_status_watch = "status-watch";  // status.update notifications
+inline constexpr const char* k_cap_metadata = "metadata";  // metadata is stored; show returns it
+inline constexpr const char* k_cap_stop_condition =
+    "stop-condition";                                              // stop-conditions are enforced
+inline constexpr const char* k_cap_logs_offset = "logs-offset";    // logs' offset and end
+inline constexpr const char* k_cap_byte_strings = "byte-strings";  // {"base64"} cwd and env
+inline constexpr const char* k_cap_outputs = "outputs";            // show's output listing
+inline constexpr const char* k_cap_byte_paging = "byte-paging";    // paged compare and show
 
 }  // namespace vhtask::common::protocol

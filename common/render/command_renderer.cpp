@@ -49,7 +49,8 @@ CommandRenderer::CommandRenderer(const valohai::Step& step) {
   }
 }
 
-CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const valohai::Step& step) const {
+CommandRenderer::Item CommandRenderer::parse_item(const std::string& item,
+                                                  const valohai::Step& step) const {
   Item out;
   const auto literal = [&](std::string_view text) {
     if (out.empty() || out.back().kind != Segment::Kind::literal) {
@@ -107,7 +108,8 @@ CommandRenderer::Item CommandRenderer::parse_item(const std::string& item, const
   return out;
 }
 
-void CommandRenderer::resolve(const valohai::ParameterValues& given, EffectiveValues& effective) const {
+void CommandRenderer::resolve(const valohai::ParameterValues& given,
+                              EffectiveValues& effective) const {
   effective.resize(m_slot_names.size());
   // Both sides are in name order: one merge pass instead of a lookup per slot.
   auto it = given.begin();

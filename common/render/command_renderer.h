@@ -26,10 +26,10 @@
 //     VHTASK_TRY(renderer.render_to(command, effective));
 //   }
 
-#include "common/valohai/config.h"
-#include "common/valohai/parameter_values.h"
 #include "common/render/parameter_words.h"
 #include "common/result.h"
+#include "common/valohai/config.h"
+#include "common/valohai/parameter_values.h"
 #include "common/value.h"
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 #include "common/render/parameter_words.h"
 
-#include "common/valohai/parameter_values.h"
 #include "common/python_format.h"
 #include "common/render/shell_quote.h"
+#include "common/valohai/parameter_values.h"
 #include "common/value_text.h"
 
 namespace vhtask::common::render {

@@ -7,9 +7,9 @@
 // Both are plain values with no references to the Parameter they were built from. A const
 // ParameterWords may be used from any thread; a WordSink belongs to one caller.
 
-#include "common/valohai/config.h"
 #include "common/render/pass_as.h"
 #include "common/result.h"
+#include "common/valohai/config.h"
 #include "common/value.h"
 
 #include <cstddef>

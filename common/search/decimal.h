@@ -4,8 +4,8 @@
 // numbers as written (spec section 3: 0.8 → 0.9 step 0.01 gives 11 values, which binary doubles
 // get wrong). A plain value type; no thread restrictions.
 
-#include "common/valohai/config.h"
 #include "common/result.h"
+#include "common/valohai/config.h"
 
 #include <compare>
 #include <cstdint>

@@ -83,7 +83,8 @@ private:
     if (!needs_check(p, v)) {
       return true;
     }
-    for (auto& message : valohai::validate_values(m_step, valohai::ParameterValues{{p.name, v}}, false)) {
+    for (auto& message :
+         valohai::validate_values(m_step, valohai::ParameterValues{{p.name, v}}, false)) {
       if (++m_problem_count[p.name] > k_max_problems_per_parameter) {
         problem(where + "parameter '" + p.name +
                 "': more values fail these checks; only the first " +
@@ -188,7 +189,8 @@ private:
       if (!typed || !needs_check(p, *typed)) {
         continue;
       }
-      for (auto& message : valohai::validate_values(bounds_only, valohai::ParameterValues{{p.name, *typed}}, false)) {
+      for (auto& message : valohai::validate_values(
+               bounds_only, valohai::ParameterValues{{p.name, *typed}}, false)) {
         problem(prefix(axis.variant.mark) + message);
       }
     }
@@ -331,7 +333,8 @@ private:
 };
 
 Result<TaskPlan> TaskPlan::create(const valohai::Step& step, const valohai::TaskSpec& task,
-                                  const valohai::ParameterValues& fixed, std::optional<std::uint64_t> seed) {
+                                  const valohai::ParameterValues& fixed,
+                                  std::optional<std::uint64_t> seed) {
   if (task.type == valohai::TaskType::bayesian_tpe) {
     return Error::unsupported(prefix(task.mark) +
                               "bayesian_tpe tasks are not supported yet: vhtask has no "

@@ -13,10 +13,10 @@
 //     const auto command = VHTASK_TRY(render_command(step, given));
 //   }
 
+#include "common/result.h"
+#include "common/search/random_draw.h"
 #include "common/valohai/config.h"
 #include "common/valohai/parameter_values.h"
-#include "common/search/random_draw.h"
-#include "common/result.h"
 #include "common/value.h"
 
 #include <cstdint>
@@ -44,7 +44,8 @@ public:
   // All problems are collected into one Error::invalid_argument, one per line; nothing of a
   // task with problems should start.
   static Result<TaskPlan> create(const valohai::Step& step, const valohai::TaskSpec& task,
-                                 const valohai::ParameterValues& fixed, std::optional<std::uint64_t> seed);
+                                 const valohai::ParameterValues& fixed,
+                                 std::optional<std::uint64_t> seed);
 
   valohai::TaskType type() const { return m_type; }
 
@@ -91,7 +92,7 @@ private:
   std::uint64_t m_count = 0;
   std::uint64_t m_seed = 0;
   valohai::ParameterValues m_fixed;
-  std::vector<Axis> m_axes;             // grid_search, random_search; in task order
+  std::vector<Axis> m_axes;                      // grid_search, random_search; in task order
   std::vector<valohai::ParameterValues> m_rows;  // manual_search, typed
   std::vector<std::string> m_varying;
 };

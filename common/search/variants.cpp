@@ -1,8 +1,8 @@
 #include "common/search/variants.h"
 
+#include "common/python_format.h"
 #include "common/search/decimal.h"
 #include "common/valohai/parameter_values.h"
-#include "common/python_format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +23,8 @@ std::string written(const Number& n) {
 }
 
 // The rule `name` of `v`, or an error saying the style needs it.
-Result<Number> required(const valohai::VariantSpec& v, const std::optional<Number>& rule, const char* name) {
+Result<Number> required(const valohai::VariantSpec& v, const std::optional<Number>& rule,
+                        const char* name) {
   if (!rule) {
     return bad(v, std::string(to_string(v.style)) + " needs `" + name + "`");
   }
@@ -203,12 +204,12 @@ Result<RandomRule> random_rule(const valohai::VariantSpec& v) {
   if (rule.max < rule.min) {
     return bad(v, "Max must be greater than or equal to min.");
   }
-  const bool log =
-      v.distribution == valohai::Distribution::loguniform || v.distribution == valohai::Distribution::lognormal;
+  const bool log = v.distribution == valohai::Distribution::loguniform ||
+                   v.distribution == valohai::Distribution::lognormal;
   if (log && rule.min <= 0) {
-    return bad(
-        v, std::string(v.distribution == valohai::Distribution::loguniform ? "loguniform" : "lognormal") +
-               " needs min greater than 0 (it is " + written(min) + ").");
+    return bad(v, std::string(v.distribution == valohai::Distribution::loguniform ? "loguniform"
+                                                                                  : "lognormal") +
+                      " needs min greater than 0 (it is " + written(min) + ").");
   }
   return rule;
 }
@@ -265,7 +266,8 @@ Result<void> check_numeric_style(const valohai::Parameter& p, const valohai::Var
 
 }  // namespace
 
-Result<ValueList> typed_variant_values(const valohai::Parameter& parameter, const valohai::VariantSpec& variant,
+Result<ValueList> typed_variant_values(const valohai::Parameter& parameter,
+                                       const valohai::VariantSpec& variant,
                                        std::uint64_t default_seed) {
   VHTASK_TRY(check_numeric_style(parameter, variant));
   ValueList out = VHTASK_TRY(variant_values(variant, default_seed));
@@ -275,8 +277,9 @@ Result<ValueList> typed_variant_values(const valohai::Parameter& parameter, cons
   return out;
 }
 
-Result<Value> typed_random_value(const valohai::Parameter& parameter, const valohai::VariantSpec& variant,
-                                 const RandomRule& rule, RandomEngine& engine) {
+Result<Value> typed_random_value(const valohai::Parameter& parameter,
+                                 const valohai::VariantSpec& variant, const RandomRule& rule,
+                                 RandomEngine& engine) {
   VHTASK_TRY(check_numeric_style(parameter, variant));
   Value x(draw(rule, engine));
   if (variant.integerify) {

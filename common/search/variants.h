@@ -7,9 +7,9 @@
 // Every error message starts with the variant's position and names the parameter:
 //   "grid.yaml:4:5: parameter 'lr': End must be greater than or equal to start."
 
-#include "common/valohai/config.h"
-#include "common/search/random_draw.h"
 #include "common/result.h"
+#include "common/search/random_draw.h"
+#include "common/valohai/config.h"
 #include "common/value.h"
 
 #include <cstdint>
@@ -42,7 +42,8 @@ Result<ValueList> variant_values(const valohai::VariantSpec& variant, std::uint6
 // convert_value(): an integer parameter given a non-integral value is an error naming it; a
 // numeric style on a string or flag parameter is an error.
 // REQUIRES: parameter.name == variant.name.
-Result<ValueList> typed_variant_values(const valohai::Parameter& parameter, const valohai::VariantSpec& variant,
+Result<ValueList> typed_variant_values(const valohai::Parameter& parameter,
+                                       const valohai::VariantSpec& variant,
                                        std::uint64_t default_seed);
 
 // The validated rule of a `random` variant (min <= max, finite, positive for the log
@@ -51,8 +52,9 @@ Result<RandomRule> random_rule(const valohai::VariantSpec& variant);
 
 // One random value of a `random` variant typed for `parameter`: a draw, floored when the
 // variant has `integerify`, then convert_value().
-Result<Value> typed_random_value(const valohai::Parameter& parameter, const valohai::VariantSpec& variant,
-                                 const RandomRule& rule, RandomEngine& engine);
+Result<Value> typed_random_value(const valohai::Parameter& parameter,
+                                 const valohai::VariantSpec& variant, const RandomRule& rule,
+                                 RandomEngine& engine);
 
 // "<mark>: parameter '<name>': <message>", the prefix every variant error carries (the mark is
 // left out when unknown).

@@ -3,9 +3,9 @@
 // Loading valohai.yaml into the typed model of config.h, with every problem reported as a
 // Diagnostic carrying file:line:column. Pure functions of their input; thread-safe.
 
-#include "common/valohai/config.h"
 #include "common/diagnostic.h"
 #include "common/result.h"
+#include "common/valohai/config.h"
 
 #include <string>
 #include <string_view>

@@ -59,8 +59,8 @@ std::optional<std::string> word_problem(std::string_view w) {
 }
 
 const yaml::Field* find(const std::vector<yaml::Field>& fields, std::string_view key) {
-  auto it =
-      std::find_if(fields.begin(), fields.end(), [&](const yaml::Field& f) { return f.key == key; });
+  auto it = std::find_if(fields.begin(), fields.end(),
+                         [&](const yaml::Field& f) { return f.key == key; });
   return it == fields.end() ? nullptr : &*it;
 }
 
@@ -292,7 +292,8 @@ std::optional<Parameter> load_parameter(yaml::YamlReader& r, const yaml::YamlNod
     }
   }
   const bool flag = p.type == ParameterType::flag;
-  if (const yaml::Field* f = find(fields, "multiple"); flag && f && p.multiple != MultipleMode::none) {
+  if (const yaml::Field* f = find(fields, "multiple");
+      flag && f && p.multiple != MultipleMode::none) {
     r.error(r.mark(*f), "a flag parameter can't be `multiple`");
     p.multiple = MultipleMode::none;
   }

@@ -2,8 +2,8 @@
 
 // Typing and checking the parameter values a user or a task gives (spec 2.1). Pure; thread-safe.
 
-#include "common/valohai/config.h"
 #include "common/result.h"
+#include "common/valohai/config.h"
 #include "common/value.h"
 
 #include <map>

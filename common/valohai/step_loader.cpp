@@ -1,9 +1,9 @@
 #include "common/valohai/step_loader.h"
 
 #include "common/duration.h"
+#include "common/expression/stop_condition.h"
 #include "common/valohai/other_items.h"
 #include "common/valohai/parameter_loader.h"
-#include "common/expression/stop_condition.h"
 
 #include <algorithm>
 #include <set>
@@ -55,7 +55,8 @@ std::optional<std::int64_t> read_duration(yaml::YamlReader& r, const yaml::Field
   return std::nullopt;
 }
 
-std::optional<EnvironmentVariable> load_environment_variable(yaml::YamlReader& r, const yaml::YamlNode& node) {
+std::optional<EnvironmentVariable> load_environment_variable(yaml::YamlReader& r,
+                                                             const yaml::YamlNode& node) {
   if (!node.is_map()) {
     r.error(r.mark(node),
             "an environment variable must be a mapping with a `name`, not " + r.describe(node));

@@ -119,7 +119,8 @@ void read_parameter_sets(yaml::YamlReader& r, const yaml::Field& f, TaskSpec& sp
 }
 
 // Lint notes the reference gives for fields that do nothing with the task's type.
-void warn_unused(yaml::YamlReader& r, const std::vector<yaml::Field>& fields, const TaskSpec& spec) {
+void warn_unused(yaml::YamlReader& r, const std::vector<yaml::Field>& fields,
+                 const TaskSpec& spec) {
   for (const yaml::Field& f : fields) {
     const std::string k = kebab(f.key);
     if (k == "parameter-sets" && spec.type != TaskType::manual_search) {
@@ -134,7 +135,8 @@ void warn_unused(yaml::YamlReader& r, const std::vector<yaml::Field>& fields, co
 
 }  // namespace
 
-std::optional<TaskSpec> read_task_spec(yaml::YamlReader& r, const yaml::YamlNode& node, TaskSpecSource source) {
+std::optional<TaskSpec> read_task_spec(yaml::YamlReader& r, const yaml::YamlNode& node,
+                                       TaskSpecSource source) {
   TaskSpec spec;
   spec.mark = r.mark(node);
   if (!node.is_map()) {

@@ -9,8 +9,8 @@
 // listed parameters exist in the step, and typing the values, belong to task expansion
 // (variants.h).
 
-#include "common/valohai/config.h"
 #include "common/diagnostic.h"
+#include "common/valohai/config.h"
 #include "common/yaml/yaml_reader.h"
 
 #include <optional>

@@ -38,8 +38,8 @@ std::string lower(std::string s) {
 }
 
 const yaml::Field* find(const std::vector<yaml::Field>& fields, std::string_view key) {
-  auto it =
-      std::find_if(fields.begin(), fields.end(), [&](const yaml::Field& f) { return f.key == key; });
+  auto it = std::find_if(fields.begin(), fields.end(),
+                         [&](const yaml::Field& f) { return f.key == key; });
   return it == fields.end() ? nullptr : &*it;
 }
 

@@ -1,19 +1,19 @@
 #include "daemon/app/run.h"
 
 #include "daemon/app/background.h"
-#include "daemon/server/command_table.h"
-#include "daemon/engine.h"
-#include "daemon/store/execution_ids.h"
-#include "daemon/executor_router.h"
-#include "daemon/runner/fd_limit.h"
 #include "daemon/app/logging.h"
 #include "daemon/app/options.h"
+#include "daemon/app/systemd_notify.h"
+#include "daemon/engine.h"
+#include "daemon/executor_router.h"
+#include "daemon/runner/fd_limit.h"
+#include "daemon/runner/supervised_runner.h"
+#include "daemon/server/command_table.h"
 #include "daemon/server/server.h"
 #include "daemon/slurm/slurm_runner.h"
+#include "daemon/store/execution_ids.h"
 #include "daemon/store/state_dir.h"
 #include "daemon/store/store.h"
-#include "daemon/runner/supervised_runner.h"
-#include "daemon/app/systemd_notify.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>

@@ -15,8 +15,8 @@
 //
 // Ownership and thread: owned by the Engine; io_context thread only.
 
-#include "common/result.h"
 #include "common/protocol/ids.h"
+#include "common/result.h"
 #include "daemon/follow/metadata_scanner.h"
 #include "daemon/store/store.h"
 

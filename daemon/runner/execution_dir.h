@@ -2,12 +2,12 @@
 
 // The daemon's side of an execution directory: preparing it before the supervisor starts, and
 // reading what the supervisor wrote (supervisor.json, status.json, supervisor.log). The file
-// names are in supervisor/execution_files.h, the formats in schema/execution-dir.md. Plain functions
-// on the filesystem; no thread restrictions. Every fd they open is close-on-exec.
+// names are in supervisor/execution_files.h, the formats in schema/execution-dir.md. Plain
+// functions on the filesystem; no thread restrictions. Every fd they open is close-on-exec.
 
+#include "common/protocol/timestamp.h"
 #include "common/result.h"
 #include "daemon/runner/runner.h"
-#include "common/protocol/timestamp.h"
 
 #include <cstddef>
 #include <cstdint>

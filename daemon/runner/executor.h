@@ -1,10 +1,10 @@
 #pragma once
 
 // Executors: where a task's executions run. `local` (the default) runs each one under a
-// vhtask-supervise process on this machine (daemon/runner/supervised_runner.h); `slurm` submits them as
-// job arrays to a Slurm cluster, each array element running the same vhtask-supervise
-// (daemon/slurm/slurm_runner.h, docs/slurm.md). A task's executor and its options are recorded in its
-// `tasks` row (schema/0004_slurm.sql); everything above the runner (status, logs, stop, rerun,
+// vhtask-supervise process on this machine (daemon/runner/supervised_runner.h); `slurm` submits
+// them as job arrays to a Slurm cluster, each array element running the same vhtask-supervise
+// (daemon/slurm/slurm_runner.h, docs/slurm.md). A task's executor and its options are recorded in
+// its `tasks` row (schema/0004_slurm.sql); everything above the runner (status, logs, stop, rerun,
 // history) is the same for both. Plain values and functions; no thread restrictions.
 
 #include "common/result.h"

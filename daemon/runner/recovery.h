@@ -34,7 +34,8 @@ struct Lost {
 
 }  // namespace found
 
-using FoundExecution = std::variant<found::Watched, found::Ended, found::NeverLaunched, found::Lost>;
+using FoundExecution =
+    std::variant<found::Watched, found::Ended, found::NeverLaunched, found::Lost>;
 
 // watch: take it over if it still runs (false when nothing would run it any more: its task is
 // not active; then only its outcome on disk counts).

@@ -15,11 +15,11 @@
 // Threading: a runner belongs to one io_context; every method must be called on that
 // io_context's thread, and the OnExit callback runs there too.
 
+#include "common/protocol/ids.h"
+#include "common/protocol/timestamp.h"
 #include "common/result.h"
 #include "daemon/runner/executor.h"
-#include "common/protocol/ids.h"
 #include "daemon/store/store_types.h"
-#include "common/protocol/timestamp.h"
 
 #include <cstdint>
 #include <functional>

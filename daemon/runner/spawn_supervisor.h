@@ -1,8 +1,8 @@
 #pragma once
 
 // Starting a vhtask-supervise process and building its command line and environment from a
-// LaunchSpec. Internal to SupervisedRunner (daemon/runner/supervised_runner.h); plain functions, called
-// on the runner's io_context thread.
+// LaunchSpec. Internal to SupervisedRunner (daemon/runner/supervised_runner.h); plain functions,
+// called on the runner's io_context thread.
 
 #include "common/result.h"
 #include "daemon/runner/runner.h"

@@ -1,9 +1,9 @@
 #include "daemon/runner/supervised_runner.h"
 
 #include "daemon/runner/execution_dir.h"
+#include "daemon/runner/spawn_supervisor.h"
 #include "supervisor/execution_files.h"
 #include "supervisor/proc_identity.h"
-#include "daemon/runner/spawn_supervisor.h"
 #include "supervisor/supervisor.h"
 
 #include <boost/asio/io_context.hpp>

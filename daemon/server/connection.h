@@ -1,9 +1,9 @@
 #pragma once
 
 // Connection: one client on the daemon's Unix socket. Reads newline-delimited JSON-RPC
-// (common/protocol/json_rpc_framing.h), answers malformed lines itself, hands requests to the dispatcher,
-// and writes answers in order. A bad message never closes the connection; a closed socket ends
-// it and tells the streams that still hold Replies.
+// (common/protocol/json_rpc_framing.h), answers malformed lines itself, hands requests to the
+// dispatcher, and writes answers in order. A bad message never closes the connection; a closed
+// socket ends it and tells the streams that still hold Replies.
 //
 // Backpressure: what waits to be written is bounded by the client's reading, not by what the
 // daemon could produce. While more than k_high_water bytes are queued the connection is

@@ -10,8 +10,8 @@
 // start_at(), printing nothing twice and skipping nothing), then the final result
 // when the execution has ended and the whole file has been sent (or at once without `follow`).
 // The file is read only as fast as the client reads: while its connection is congested
-// (daemon/server/connection.h) the follower waits for the queue to drain, so a stalled reader costs a
-// bounded amount of memory (about 400 KiB) whatever the log's size.
+// (daemon/server/connection.h) the follower waits for the queue to drain, so a stalled reader costs
+// a bounded amount of memory (about 400 KiB) whatever the log's size.
 //
 // Ownership and thread: keeps itself alive (shared_from_this) while streaming; ends when done
 // or when the client disconnects. io_context thread only.

@@ -1,8 +1,8 @@
 #include "daemon/slurm/slurm_files.h"
 
 #include "common/render/shell_quote.h"
-#include "supervisor/execution_files.h"
 #include "daemon/slurm/slurm_cli.h"
+#include "supervisor/execution_files.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -103,7 +103,8 @@ Result<void> write_slurm_launcher(const std::string& exec_dir, const std::string
   std::string text =
       "#!/bin/sh\n# Written by vhtaskd: this execution's supervisor, as the local "
       "executor would start it.\nexec </dev/null >>";
-  common::render::append_shell_quoted(text, exec_dir + "/" + supervisor::execution_files::k_supervisor_log);
+  common::render::append_shell_quoted(
+      text, exec_dir + "/" + supervisor::execution_files::k_supervisor_log);
   text += " 2>&1\nexec env -i --";
   for (const auto& entry : env) {
     text += " \\\n  ";

@@ -11,8 +11,8 @@
 //                        WORK/NAME.job the array's job id, once sbatch answered
 // Plain functions on the filesystem; no thread restrictions.
 
-#include "common/result.h"
 #include "common/protocol/ids.h"
+#include "common/result.h"
 
 #include <cstddef>
 #include <optional>

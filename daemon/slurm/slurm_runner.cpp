@@ -6,10 +6,10 @@
 
 #include "common/render/shell_quote.h"
 #include "daemon/runner/execution_dir.h"
-#include "supervisor/execution_files.h"
+#include "daemon/runner/spawn_supervisor.h"
 #include "daemon/slurm/slurm_cli.h"
 #include "daemon/slurm/slurm_files.h"
-#include "daemon/runner/spawn_supervisor.h"
+#include "supervisor/execution_files.h"
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>

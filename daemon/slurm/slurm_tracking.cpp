@@ -3,10 +3,10 @@
 // slurm_runner.cpp.
 
 #include "daemon/runner/execution_dir.h"
-#include "supervisor/execution_files.h"
 #include "daemon/slurm/slurm_cli.h"
 #include "daemon/slurm/slurm_files.h"
 #include "daemon/slurm/slurm_runner.h"
+#include "supervisor/execution_files.h"
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>

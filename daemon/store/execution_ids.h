@@ -6,13 +6,13 @@
 // metadata would pass for a new execution's. So at start-up, before recovery, the daemon scans
 // EXECUTIONS_DIR, makes the store give new executions ids above the highest directory found
 // (Store::reserve_execution_ids), and warns about directories the database has no row for. The
-// runners create each new directory exclusively (daemon/runner/execution_dir.h), so even a directory
-// that appears later is never shared.
+// runners create each new directory exclusively (daemon/runner/execution_dir.h), so even a
+// directory that appears later is never shared.
 //
 // Plain functions; called once from the composition root (daemon/app/run.cpp) on the main thread.
 
-#include "common/result.h"
 #include "common/protocol/ids.h"
+#include "common/result.h"
 
 #include <cstdint>
 #include <optional>

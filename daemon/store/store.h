@@ -11,8 +11,8 @@
 // Ownership and thread: the daemon's composition root owns the one Store; every method must be
 // called on the io_context thread (the single writer). Move-only.
 
-#include "common/result.h"
 #include "common/protocol/ids.h"
+#include "common/result.h"
 #include "daemon/store/metadata_line.h"
 #include "daemon/store/statement.h"
 #include "daemon/store/store_types.h"

@@ -91,8 +91,8 @@ Result<ExecutionRecord> Store::insert_execution_started(const ExecutionStart& st
         "FROM {} AS n",
         k_next_execution_id_row);
     if (start.state != ExecutionState::started && start.state != ExecutionState::queued) {
-      return Error::invalid_argument(fmt::format("cannot record a new execution as {}",
-                                                 to_string(start.state)));
+      return Error::invalid_argument(
+          fmt::format("cannot record a new execution as {}", to_string(start.state)));
     }
     auto stmt = VHTASK_TRY(cached(k_sql));
     const bool queued = start.state == ExecutionState::queued;
@@ -148,8 +148,8 @@ Result<ExecutionRecord> Store::request_rerun(TaskId task_id, ExecutionIndex idx,
 
 Result<void> Store::start_rerun(ExecutionId id, const RerunStart& start) {
   if (start.state == ExecutionState::queued) {
-    auto stmt = VHTASK_TRY(
-        cached("UPDATE executions SET log_path = ? WHERE id = ? AND state = 'queued'"));
+    auto stmt =
+        VHTASK_TRY(cached("UPDATE executions SET log_path = ? WHERE id = ? AND state = 'queued'"));
     VHTASK_TRY(stmt->bind_all(start.log_path, id));
     VHTASK_TRY(stmt->run());
     return expect_one_change(fmt::format("queued execution {}", id));

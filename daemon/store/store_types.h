@@ -3,7 +3,8 @@
 // The value types the Store reads and writes: one struct per table row (TaskRecord,
 // ExecutionRecord), the inputs of its write methods (NewTask, ExecutionStart, RerunStart,
 // ExecutionOutcome) and the per-state counts of a task (TaskCounts). Plain values; no thread
-// restrictions. Timestamps are the stored text (common/protocol/timestamp.h); JSON columns are JSON text.
+// restrictions. Timestamps are the stored text (common/protocol/timestamp.h); JSON columns are JSON
+// text.
 
 #include "common/protocol/ids.h"
 #include "common/protocol/states.h"

@@ -105,8 +105,9 @@ TEST(CliLint, SkippedItemsAreSilentAndNotesKeepExitZero) {
                                      "    parameters: []\n");
   const auto r = run_process({client_binary(), "lint", "-f", file});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(r.out, file + ":7:18: note: input 'data': vhtask cannot fetch s3:// URLs; give --input "
-                          "data=PATH_OR_URL when starting\n");
+  EXPECT_EQ(r.out, file +
+                       ":7:18: note: input 'data': vhtask cannot fetch s3:// URLs; give --input "
+                       "data=PATH_OR_URL when starting\n");
   const auto verbose = run_process({client_binary(), "lint", "--verbose", "-f", file});
   EXPECT_EQ(verbose.exit_code, 0) << verbose.out << verbose.err;
   for (const char* what : {":8:3: info: `endpoint` items", ":12:3: info: `pipeline` items",

@@ -2,7 +2,6 @@
 
 namespace vhtask::test {
 
-FakeClock::FakeClock()
-    : m_now(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)) {}
+FakeClock::FakeClock() : m_now(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)) {}
 
 }  // namespace vhtask::test

@@ -1,10 +1,10 @@
 #pragma once
 
-// FakeProcessRunner: a ProcessRunner (daemon/runner/runner.h) for engine unit tests that runs nothing.
-// start() records the LaunchSpec and returns a made-up pid; the test ends executions by hand
-// with exit()/finish(), whose outcome is delivered through on_exit from the io_context (posted,
-// as the interface requires). stop() delivers `stopped` the same way. Outcomes are stamped with
-// `clock` (the system clock when null). With starts_later set it acts like a queueing runner
+// FakeProcessRunner: a ProcessRunner (daemon/runner/runner.h) for engine unit tests that runs
+// nothing. start() records the LaunchSpec and returns a made-up pid; the test ends executions by
+// hand with exit()/finish(), whose outcome is delivered through on_exit from the io_context
+// (posted, as the interface requires). stop() delivers `stopped` the same way. Outcomes are stamped
+// with `clock` (the system clock when null). With starts_later set it acts like a queueing runner
 // (Slurm): the test says when a command starts with start_command(). reattach() answers from
 // reattach_answers, else reattach_result. Owned by one test; io_context thread only.
 

@@ -1,7 +1,7 @@
 // `show`: one execution and every attempt of its permutation.
 
-#include "daemon/server/command_table.h"
 #include "daemon/runner/execution_outputs.h"
+#include "daemon/server/command_table.h"
 #include "daemon/server/params.h"
 #include "daemon/server/reply_budget.h"
 #include "daemon/server/views.h"

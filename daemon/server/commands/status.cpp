@@ -62,8 +62,8 @@ Result<boost::json::object> one_task(store::Store& store, const StatusQuery& q) 
   }
   const auto page =
       VHTASK_TRY(store.executions_page(*q.task, state, std::max<std::int64_t>(offset, 0), limit));
-  // Rows up to the byte budget too (daemon/server/reply_budget.h); `next_offset` says where the rest
-  // of the asked range starts.
+  // Rows up to the byte budget too (daemon/server/reply_budget.h); `next_offset` says where the
+  // rest of the asked range starts.
   boost::json::array rows;
   ReplyBudget budget;
   for (const auto& execution : page.rows) {

@@ -10,9 +10,8 @@
 #include "tests/support/fake_process_runner.h"
 #include "tests/support/temp_dir.h"
 
-#include <gtest/gtest.h>
-
 #include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>

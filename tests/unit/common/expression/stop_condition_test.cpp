@@ -23,13 +23,16 @@ struct Fake {
   std::vector<std::string> asked;
 
   expression::ConditionLookup lookup() {
-    return [this](expression::ConditionSource source, std::string_view name) -> std::optional<Value> {
-      asked.push_back((source == expression::ConditionSource::metadata ? "metadata." : "parameter.") +
-                      std::string(name));
-      const Values& values = source == expression::ConditionSource::metadata ? metadata : parameters;
-      const auto it = values.find(name);
-      return it == values.end() ? std::nullopt : std::optional<Value>(it->second);
-    };
+    return
+        [this](expression::ConditionSource source, std::string_view name) -> std::optional<Value> {
+          asked.push_back(
+              (source == expression::ConditionSource::metadata ? "metadata." : "parameter.") +
+              std::string(name));
+          const Values& values =
+              source == expression::ConditionSource::metadata ? metadata : parameters;
+          const auto it = values.find(name);
+          return it == values.end() ? std::nullopt : std::optional<Value>(it->second);
+        };
   }
 };
 
@@ -250,7 +253,8 @@ TEST(StopCondition, BareOperandIsTruthTested) {
 
 TEST(StopCondition, ShortCircuitsAndLooksUpOncePerReference) {
   const auto c =
-      expression::StopCondition::parse("metadata.a or metadata.b and parameter.c < metadata.a").value();
+      expression::StopCondition::parse("metadata.a or metadata.b and parameter.c < metadata.a")
+          .value();
   Fake fake{{{"a", 1}}, {}, {}};
   EXPECT_TRUE(c.evaluate(fake.lookup()));
   EXPECT_EQ(fake.asked, (std::vector<std::string>{"metadata.a"}));
@@ -260,7 +264,9 @@ TEST(StopCondition, ShortCircuitsAndLooksUpOncePerReference) {
             (std::vector<std::string>{"metadata.a", "metadata.b", "parameter.c", "metadata.a"}));
   // An empty lookup is "nothing known".
   EXPECT_FALSE(c.evaluate(expression::ConditionLookup{}));
-  EXPECT_TRUE(expression::StopCondition::parse("not metadata.a").value().evaluate(expression::ConditionLookup{}));
+  EXPECT_TRUE(expression::StopCondition::parse("not metadata.a")
+                  .value()
+                  .evaluate(expression::ConditionLookup{}));
 }
 
 TEST(StopCondition, CopiesEvaluateTheSame) {
@@ -433,7 +439,8 @@ TEST(StopCondition, BareNamesAreMetadataKeys) {
   EXPECT_FALSE(eval("loss < 0.1", {{"loss", 0.5}}));
   EXPECT_FALSE(eval("loss < 0.1", {}, {{"loss", 0.05}}));  // a parameter is parameter.NAME
   EXPECT_TRUE(eval("val.loss < 1 and TRUE", {{"val.loss", 0}, {"TRUE", 1}}));
-  const auto c = expression::StopCondition::parse("loss < 0.1 or metadata.loss > 5 or val.acc").value();
+  const auto c =
+      expression::StopCondition::parse("loss < 0.1 or metadata.loss > 5 or val.acc").value();
   EXPECT_EQ(c.metadata_keys(), (std::vector<std::string>{"loss", "val.acc"}));
 }
 

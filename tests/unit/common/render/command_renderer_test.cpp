@@ -16,7 +16,8 @@
 namespace vhtask::common {
 namespace {
 
-valohai::Parameter param(std::string name, valohai::ParameterType type = valohai::ParameterType::string) {
+valohai::Parameter param(std::string name,
+                         valohai::ParameterType type = valohai::ParameterType::string) {
   valohai::Parameter p;
   p.name = std::move(name);
   p.type = type;
@@ -244,16 +245,19 @@ public:
     s.name = "train";
     const int params = std::uniform_int_distribution<int>(0, 5)(m_rng);
     for (int i = 0; i < params; ++i) {
-      valohai::Parameter p = param(pick<std::string>({"a", "b", "lr", "Zeta", "x_1", "dup", "dup"}),
-                          pick<valohai::ParameterType>({valohai::ParameterType::string, valohai::ParameterType::integer,
-                                               valohai::ParameterType::float_, valohai::ParameterType::flag}));
+      valohai::Parameter p =
+          param(pick<std::string>({"a", "b", "lr", "Zeta", "x_1", "dup", "dup"}),
+                pick<valohai::ParameterType>(
+                    {valohai::ParameterType::string, valohai::ParameterType::integer,
+                     valohai::ParameterType::float_, valohai::ParameterType::flag}));
       p.pass_as = maybe(0.5, k_templates);
       if (p.type == valohai::ParameterType::flag) {
         p.pass_true_as = maybe(0.3, k_flag_templates);
         p.pass_false_as = maybe(0.3, k_flag_templates);
       }
       p.multiple = pick<valohai::MultipleMode>(
-          {valohai::MultipleMode::none, valohai::MultipleMode::none, valohai::MultipleMode::repeat, valohai::MultipleMode::separate});
+          {valohai::MultipleMode::none, valohai::MultipleMode::none, valohai::MultipleMode::repeat,
+           valohai::MultipleMode::separate});
       p.multiple_separator = pick<std::string>({",", ";", " ", "", "::"});
       if (chance(0.5)) {
         p.default_value = value();

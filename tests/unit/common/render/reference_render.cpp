@@ -4,9 +4,9 @@
 
 #include "tests/unit/common/render/reference_render.h"
 
-#include "common/valohai/parameter_values.h"
 #include "common/python_format.h"
 #include "common/render/shell_quote.h"
+#include "common/valohai/parameter_values.h"
 
 namespace vhtask::common::reference {
 
@@ -259,7 +259,8 @@ Result<std::vector<std::string>> format_cli(const valohai::Parameter& p, const V
   return words;
 }
 
-Result<std::string> render_command(const valohai::Step& step, const valohai::ParameterValues& given) {
+Result<std::string> render_command(const valohai::Step& step,
+                                   const valohai::ParameterValues& given) {
   const valohai::ParameterValues values = valohai::effective_values(step, given);
   std::vector<std::string> items;
   for (const auto& item : step.command) {

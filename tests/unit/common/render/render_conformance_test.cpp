@@ -1,8 +1,8 @@
 // Every case of tests/data/conformance/render.json (copied from the shared conformance vectors),
 // through the library: load the YAML, type the NAME=VALUE params, render, compare byte for byte.
 
-#include "common/valohai/config_loader.h"
 #include "common/render/render.h"
+#include "common/valohai/config_loader.h"
 #include "tests/support/test_paths.h"
 
 #include <boost/json.hpp>
@@ -53,7 +53,8 @@ TEST_P(RenderConformance, RendersExactly) {
   ASSERT_NE(step, nullptr);
   const auto values = valohai::parse_parameter_args(*step, c.params);
   ASSERT_TRUE(values) << values.error().message;
-  const auto problems = valohai::validate_values(*step, valohai::effective_values(*step, *values), false);
+  const auto problems =
+      valohai::validate_values(*step, valohai::effective_values(*step, *values), false);
   EXPECT_TRUE(problems.empty()) << problems.front();
   const auto rendered = render::render_command(*step, *values);
   ASSERT_TRUE(rendered) << rendered.error().message;

@@ -7,7 +7,8 @@
 namespace vhtask::common {
 namespace {
 
-valohai::Parameter param(std::string name, valohai::ParameterType type = valohai::ParameterType::string) {
+valohai::Parameter param(std::string name,
+                         valohai::ParameterType type = valohai::ParameterType::string) {
   valohai::Parameter p;
   p.name = std::move(name);
   p.type = type;
@@ -127,10 +128,11 @@ TEST(Render, Placeholders) {
   auto a = param("a");
   a.default_value = Value("x y");
   auto b = param("b");
-  valohai::Step s = step_with({"{params} | {parameter:a} | {parameter:b} | {parameter-value:a} | "
-                      "{parameter-value:b} | {source-path} | {PARAMETERS} | { parameters} | "
-                      "${HOME} | awk '{print $1}'"},
-                     {a, b});
+  valohai::Step s =
+      step_with({"{params} | {parameter:a} | {parameter:b} | {parameter-value:a} | "
+                 "{parameter-value:b} | {source-path} | {PARAMETERS} | { parameters} | "
+                 "${HOME} | awk '{print $1}'"},
+                {a, b});
   EXPECT_EQ(render(s),
             "'--a=x y' | '--a=x y' |  | 'x y' | {parameter-value:b} | {source-path} | "
             "{PARAMETERS} | { parameters} | ${HOME} | awk '{print $1}'");

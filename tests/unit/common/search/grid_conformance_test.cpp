@@ -3,9 +3,9 @@
 // and compare with the expected commands in order, or check that the expected error stops the
 // task before anything runs.
 
-#include "common/valohai/config_loader.h"
 #include "common/render/render.h"
 #include "common/search/task_plan.h"
+#include "common/valohai/config_loader.h"
 #include "common/valohai/task_spec_loader.h"
 #include "tests/support/test_paths.h"
 

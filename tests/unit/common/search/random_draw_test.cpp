@@ -66,8 +66,10 @@ TEST_P(EveryDistribution, SameSeedSameDraws) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, EveryDistribution,
-                         ::testing::Values(valohai::Distribution::uniform, valohai::Distribution::loguniform,
-                                           valohai::Distribution::normal, valohai::Distribution::lognormal));
+                         ::testing::Values(valohai::Distribution::uniform,
+                                           valohai::Distribution::loguniform,
+                                           valohai::Distribution::normal,
+                                           valohai::Distribution::lognormal));
 
 double median_of(valohai::Distribution d, double min, double max) {
   const search::RandomRule rule{d, min, max};

@@ -46,7 +46,7 @@ valohai::VariantSpec items(std::string name, ValueList values) {
 }
 
 valohai::VariantSpec random_rule_of(std::string name, double min, double max,
-                           valohai::Distribution d = valohai::Distribution::uniform) {
+                                    valohai::Distribution d = valohai::Distribution::uniform) {
   valohai::VariantSpec v;
   v.name = std::move(name);
   v.style = valohai::VariantStyle::random;
@@ -77,10 +77,10 @@ std::string error_of(const Result<search::TaskPlan>& r) {
 }
 
 TEST(GridSearch, SixBySixIsThirtySixLastVaryingFastest) {
-  const valohai::Step step =
-      make_step({param("a", valohai::ParameterType::integer), param("b", valohai::ParameterType::integer)});
-  const auto plan =
-      search::TaskPlan::create(step, grid({items("a", ints(0, 6)), items("b", ints(10, 6))}), {}, 1);
+  const valohai::Step step = make_step(
+      {param("a", valohai::ParameterType::integer), param("b", valohai::ParameterType::integer)});
+  const auto plan = search::TaskPlan::create(
+      step, grid({items("a", ints(0, 6)), items("b", ints(10, 6))}), {}, 1);
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(plan.value().count(), 36u);
   EXPECT_EQ(plan.value().values_at(0).value().at("b").as_int(), 10);
@@ -141,9 +141,9 @@ TEST(GridSearch, MatchesNestedLoopEnumeration) {
 }
 
 TEST(GridSearch, MillionExecutionsComputedOnDemand) {
-  const valohai::Step step =
-      make_step({param("a", valohai::ParameterType::integer), param("b", valohai::ParameterType::integer),
-                 param("c", valohai::ParameterType::integer)});
+  const valohai::Step step = make_step({param("a", valohai::ParameterType::integer),
+                                        param("b", valohai::ParameterType::integer),
+                                        param("c", valohai::ParameterType::integer)});
   const auto plan = search::TaskPlan::create(
       step, grid({items("a", ints(0, 100)), items("b", ints(0, 100)), items("c", ints(0, 100))}),
       {}, 1);
@@ -179,9 +179,18 @@ TEST(GridSearch, RandomVariantContributesItsDraws) {
   }
   EXPECT_TRUE(differs);
   v.seed = 77;  // its own seed: the same draws whatever the task seed
-  EXPECT_EQ(
-      search::TaskPlan::create(step, grid({v}), {}, 5).value().values_at(3).value().at("lr").as_float(),
-      search::TaskPlan::create(step, grid({v}), {}, 6).value().values_at(3).value().at("lr").as_float());
+  EXPECT_EQ(search::TaskPlan::create(step, grid({v}), {}, 5)
+                .value()
+                .values_at(3)
+                .value()
+                .at("lr")
+                .as_float(),
+            search::TaskPlan::create(step, grid({v}), {}, 6)
+                .value()
+                .values_at(3)
+                .value()
+                .at("lr")
+                .as_float());
 }
 
 TEST(GridSearch, NoParametersIsOneExecution) {
@@ -194,10 +203,10 @@ TEST(GridSearch, NoParametersIsOneExecution) {
 TEST(TaskPlan, FixedValuesJoinEveryExecutionAndDefaultsStayOut) {
   valohai::Parameter with_default = param("epochs", valohai::ParameterType::integer);
   with_default.default_value = Value(5);
-  const valohai::Step step = make_step(
-      {param("lr", valohai::ParameterType::float_), with_default, param("tag", valohai::ParameterType::string)});
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_), with_default,
+                                        param("tag", valohai::ParameterType::string)});
   const auto plan = search::TaskPlan::create(step, grid({items("lr", {Value(0.1), Value(0.2)})}),
-                                     {{"tag", Value("x")}}, 1);
+                                             {{"tag", Value("x")}}, 1);
   ASSERT_TRUE(plan) << plan.error().message;
   for (std::uint64_t i = 0; i < plan.value().count(); ++i) {
     const auto values = plan.value().values_at(i).value();
@@ -247,7 +256,8 @@ TEST(TaskPlan, CollectsEveryProblem) {
 TEST(TaskPlan, ManyBadValuesMakeAReadableError) {
   valohai::Parameter n = param("n", valohai::ParameterType::integer);
   n.max = Value(0);
-  const auto plan = search::TaskPlan::create(make_step({n}), grid({items("n", ints(1, 100000))}), {}, 1);
+  const auto plan =
+      search::TaskPlan::create(make_step({n}), grid({items("n", ints(1, 100000))}), {}, 1);
   ASSERT_FALSE(plan);
   const std::string& message = plan.error().message;
   EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 10);
@@ -274,9 +284,11 @@ TEST(TaskPlan, BayesianIsUnsupported) {
 
 TEST(TaskPlan, SeedIsRecordedWhenNoneIsGiven) {
   const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_)});
-  const auto a = search::TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, std::nullopt);
+  const auto a =
+      search::TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, std::nullopt);
   ASSERT_TRUE(a);
-  const auto b = search::TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, a.value().seed());
+  const auto b =
+      search::TaskPlan::create(step, grid({random_rule_of("lr", 0, 1)}), {}, a.value().seed());
   for (std::uint64_t i = 0; i < a.value().count(); ++i) {
     EXPECT_EQ(a.value().values_at(i).value().at("lr").as_float(),
               b.value().values_at(i).value().at("lr").as_float());
@@ -292,9 +304,9 @@ valohai::TaskSpec random_search(std::vector<valohai::VariantSpec> variants, std:
 }
 
 TEST(RandomSearch, RecordedSeedReproducesExactly) {
-  const valohai::Step step =
-      make_step({param("lr", valohai::ParameterType::float_), param("opt", valohai::ParameterType::string),
-                 param("layers", valohai::ParameterType::integer)});
+  const valohai::Step step = make_step({param("lr", valohai::ParameterType::float_),
+                                        param("opt", valohai::ParameterType::string),
+                                        param("layers", valohai::ParameterType::integer)});
   valohai::VariantSpec layers = random_rule_of("layers", 1, 8);
   layers.integerify = true;
   const valohai::TaskSpec task =
@@ -331,8 +343,8 @@ TEST(RandomSearch, ProblemsFoundUpFront) {
   n.max = Value(5);
   const valohai::Step step = make_step({n});
   // Draws between 1 and 3 for an integer parameter, without integerify.
-  const std::string message =
-      error_of(search::TaskPlan::create(step, random_search({random_rule_of("n", 1, 3)}, 10), {}, 1));
+  const std::string message = error_of(
+      search::TaskPlan::create(step, random_search({random_rule_of("n", 1, 3)}, 10), {}, 1));
   EXPECT_EQ(message.rfind("parameter 'n': ", 0), 0u) << message;
   EXPECT_NE(message.find(" is not an integer"), std::string::npos) << message;
   valohai::VariantSpec wide = random_rule_of("n", 1, 9);
@@ -345,8 +357,8 @@ TEST(RandomSearch, ProblemsFoundUpFront) {
 }
 
 TEST(ManualSearch, OneExecutionPerRowTyped) {
-  const valohai::Step step =
-      make_step({param("lr", valohai::ParameterType::float_), param("n", valohai::ParameterType::integer)});
+  const valohai::Step step = make_step(
+      {param("lr", valohai::ParameterType::float_), param("n", valohai::ParameterType::integer)});
   valohai::TaskSpec t;
   t.type = valohai::TaskType::manual_search;
   t.parameter_sets = {{{"lr", Value(1)}, {"n", Value("3")}}, {{"lr", Value(0.5)}, {"n", Value(3)}}};

@@ -21,7 +21,8 @@ Number num(const std::string& text) {
   return {text, Value(d)};
 }
 
-valohai::VariantSpec linear(const std::string& start, const std::string& end, const std::string& step) {
+valohai::VariantSpec linear(const std::string& start, const std::string& end,
+                            const std::string& step) {
   valohai::VariantSpec v;
   v.name = "lr";
   v.style = valohai::VariantStyle::linear;
@@ -33,7 +34,7 @@ valohai::VariantSpec linear(const std::string& start, const std::string& end, co
 }
 
 valohai::VariantSpec logspace(const std::string& start, const std::string& end, std::int64_t count,
-                     std::optional<std::string> base = std::nullopt) {
+                              std::optional<std::string> base = std::nullopt) {
   valohai::VariantSpec v;
   v.name = "lr";
   v.style = valohai::VariantStyle::logspace;
@@ -48,7 +49,7 @@ valohai::VariantSpec logspace(const std::string& start, const std::string& end, 
 }
 
 valohai::VariantSpec random_variant(double min, double max, std::int64_t count,
-                           valohai::Distribution d = valohai::Distribution::uniform) {
+                                    valohai::Distribution d = valohai::Distribution::uniform) {
   valohai::VariantSpec v;
   v.name = "lr";
   v.style = valohai::VariantStyle::random;
@@ -106,13 +107,15 @@ TEST(Linear, EndIsIncludedOnlyWhenReached) {
   EXPECT_EQ(v.back(), 0.451);
   EXPECT_EQ(doubles(search::variant_values(linear("-1", "1", "0.5"), 0)),
             (std::vector<double>{-1.0, -0.5, 0.0, 0.5, 1.0}));
-  EXPECT_EQ(doubles(search::variant_values(linear("0.5", "0.5", "0.1"), 0)), std::vector<double>{0.5});
+  EXPECT_EQ(doubles(search::variant_values(linear("0.5", "0.5", "0.1"), 0)),
+            std::vector<double>{0.5});
 }
 
 TEST(Linear, IntegersWhenStartAndStepAreWrittenAsIntegers) {
   EXPECT_EQ(ints(search::variant_values(linear("100", "1000", "300"), 0)),
             (std::vector<std::int64_t>{100, 400, 700, 1000}));
-  EXPECT_EQ(ints(search::variant_values(linear("2", "7.5", "2"), 0)), (std::vector<std::int64_t>{2, 4, 6}));
+  EXPECT_EQ(ints(search::variant_values(linear("2", "7.5", "2"), 0)),
+            (std::vector<std::int64_t>{2, 4, 6}));
   EXPECT_EQ(doubles(search::variant_values(linear("0", "1", "0.25"), 0)),
             (std::vector<double>{0.0, 0.25, 0.5, 0.75, 1.0}));
   EXPECT_EQ(doubles(search::variant_values(linear("1.0", "3", "1"), 0)),
@@ -130,7 +133,8 @@ TEST(Linear, RuleErrorsCarryThePosition) {
   missing.step.reset();
   EXPECT_EQ(error_of(search::variant_values(missing, 0)),
             "grid.yaml:3:5: parameter 'lr': linear needs `step`");
-  EXPECT_NE(error_of(search::variant_values(linear("0", "1", "0.0000001"), 0)).find("limit per parameter"),
+  EXPECT_NE(error_of(search::variant_values(linear("0", "1", "0.0000001"), 0))
+                .find("limit per parameter"),
             std::string::npos);
 }
 
@@ -151,14 +155,16 @@ TEST(Logspace, ExponentsSpacedLikeNumpy) {
 
 TEST(Logspace, CountOneIsBaseToTheStart) {
   EXPECT_EQ(doubles(search::variant_values(logspace("3", "3", 1), 0)), std::vector<double>{1000.0});
-  EXPECT_EQ(doubles(search::variant_values(logspace("3", "5", 1, "2"), 0)), std::vector<double>{8.0});
+  EXPECT_EQ(doubles(search::variant_values(logspace("3", "5", 1, "2"), 0)),
+            std::vector<double>{8.0});
 }
 
 TEST(Logspace, Errors) {
   EXPECT_EQ(error_of(search::variant_values(logspace("1", "3", 0), 0)),
             "grid.yaml:7:5: parameter 'lr': count must be at least 1 (it is 0).");
-  EXPECT_NE(error_of(search::variant_values(logspace("1", "400", 2), 0)).find("is not a finite number"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(search::variant_values(logspace("1", "400", 2), 0)).find("is not a finite number"),
+      std::string::npos);
 }
 
 TEST(Integerify, FloorsAndDropsDuplicatesKeepingOrder) {
@@ -196,19 +202,20 @@ TEST(Random, DefaultSeedWhenTheVariantHasNone) {
 TEST(Random, RuleErrors) {
   EXPECT_EQ(error_of(search::variant_values(random_variant(2, 1, 3), 0)),
             "parameter 'lr': Max must be greater than or equal to min.");
-  EXPECT_EQ(error_of(search::variant_values(random_variant(0, 1, 3, valohai::Distribution::loguniform), 0)),
+  EXPECT_EQ(error_of(search::variant_values(
+                random_variant(0, 1, 3, valohai::Distribution::loguniform), 0)),
             "parameter 'lr': loguniform needs min greater than 0 (it is 0.0).");
   EXPECT_EQ(error_of(search::variant_values(random_variant(1, 2, 0), 0)),
             "parameter 'lr': count must be at least 1 (it is 0).");
 }
 
 TEST(Typed, ConvertsToTheDeclaredType) {
-  EXPECT_EQ(
-      doubles(search::typed_variant_values(param(valohai::ParameterType::float_), linear("100", "700", "300"), 0)),
-      (std::vector<double>{100.0, 400.0, 700.0}));
-  EXPECT_EQ(
-      ints(search::typed_variant_values(param(valohai::ParameterType::integer), logspace("2", "8", 4, "2"), 0)),
-      (std::vector<std::int64_t>{4, 16, 64, 256}));
+  EXPECT_EQ(doubles(search::typed_variant_values(param(valohai::ParameterType::float_),
+                                                 linear("100", "700", "300"), 0)),
+            (std::vector<double>{100.0, 400.0, 700.0}));
+  EXPECT_EQ(ints(search::typed_variant_values(param(valohai::ParameterType::integer),
+                                              logspace("2", "8", 4, "2"), 0)),
+            (std::vector<std::int64_t>{4, 16, 64, 256}));
   valohai::VariantSpec items;
   items.name = "lr";
   items.style = valohai::VariantStyle::multiple;
@@ -219,9 +226,9 @@ TEST(Typed, ConvertsToTheDeclaredType) {
 }
 
 TEST(Typed, NonIntegralValueForAnIntegerIsAnErrorNamingIt) {
-  EXPECT_EQ(
-      error_of(search::typed_variant_values(param(valohai::ParameterType::integer), linear("0", "1", "0.5"), 0)),
-      "grid.yaml:3:5: parameter 'lr': 0.5 is not an integer");
+  EXPECT_EQ(error_of(search::typed_variant_values(param(valohai::ParameterType::integer),
+                                                  linear("0", "1", "0.5"), 0)),
+            "grid.yaml:3:5: parameter 'lr': 0.5 is not an integer");
   valohai::VariantSpec v = linear("0", "1", "0.5");
   v.integerify = true;
   EXPECT_EQ(ints(search::typed_variant_values(param(valohai::ParameterType::integer), v, 0)),
@@ -229,10 +236,12 @@ TEST(Typed, NonIntegralValueForAnIntegerIsAnErrorNamingIt) {
 }
 
 TEST(Typed, NumericStyleOnStringOrFlagIsAnError) {
-  EXPECT_EQ(error_of(search::typed_variant_values(param(valohai::ParameterType::string), linear("0", "1", "1"), 0)),
+  EXPECT_EQ(error_of(search::typed_variant_values(param(valohai::ParameterType::string),
+                                                  linear("0", "1", "1"), 0)),
             "grid.yaml:3:5: parameter 'lr': style linear gives numbers, but the parameter is of "
             "type string.");
-  EXPECT_NE(error_of(search::typed_variant_values(param(valohai::ParameterType::flag), logspace("0", "1", 2), 0))
+  EXPECT_NE(error_of(search::typed_variant_values(param(valohai::ParameterType::flag),
+                                                  logspace("0", "1", 2), 0))
                 .find("of type flag"),
             std::string::npos);
 }
@@ -255,7 +264,8 @@ TEST(Typed, RandomValueWithIntegerify) {
   const search::RandomRule rule = search::random_rule(v).value();
   search::RandomEngine engine(1);
   for (int i = 0; i < 100; ++i) {
-    const auto x = search::typed_random_value(param(valohai::ParameterType::integer), v, rule, engine);
+    const auto x =
+        search::typed_random_value(param(valohai::ParameterType::integer), v, rule, engine);
     ASSERT_TRUE(x) << x.error().message;
     EXPECT_GE(x.value().as_int(), 1);
     EXPECT_LE(x.value().as_int(), 10);

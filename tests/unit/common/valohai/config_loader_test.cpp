@@ -22,7 +22,7 @@ TEST(ConfigLoader, AMalformedStepStopConditionIsAnErrorWithItsLine) {
     command: python train.py
     stop-condition: metadata.loss <
 )",
-                                          "t.yaml");
+                                                            "t.yaml");
   EXPECT_EQ(loaded.diagnostics.to_string(),
             "t.yaml:5: error: stop-condition: column 16: expected a value, found end of "
             "expression\n");
@@ -182,18 +182,19 @@ TEST(ConfigLoader, PassTrueAsOnANonFlagIsDroppedWithAWarning) {
       - name: lr
         pass-true-as: --lr
 )",
-                                          "t.yaml");
+                                                            "t.yaml");
   EXPECT_FALSE(loaded.diagnostics.has_errors());
   EXPECT_TRUE(loaded.diagnostics.has_warnings());
   EXPECT_FALSE(loaded.config.steps.at(0).parameters.at(0).pass_true_as.has_value());
 }
 
 TEST(ConfigLoader, LaterDuplicateStepWinsInTheEarlierPlace) {
-  const valohai::LoadedConfig loaded = valohai::load_config(R"(- step: {name: a, image: one, command: x}
+  const valohai::LoadedConfig loaded =
+      valohai::load_config(R"(- step: {name: a, image: one, command: x}
 - step: {name: b, image: two, command: x}
 - step: {name: a, image: three, command: x}
 )",
-                                          "t.yaml");
+                           "t.yaml");
   EXPECT_FALSE(loaded.diagnostics.has_errors());
   ASSERT_EQ(loaded.config.steps.size(), 2u);
   EXPECT_EQ(loaded.config.steps[0].name, "a");

@@ -148,7 +148,8 @@ TEST(ConfigRobustness, BinaryJunkIsRejectedAtItsFirstBadByte) {
   EXPECT_LT(cpu_seconds() - start, 2.0 * k_time_factor);
   EXPECT_EQ(first_error(loaded.diagnostics).mark.line, 1);
 
-  const valohai::LoadedConfig too_big = valohai::load_config(std::string(33u << 20, ' '), "big.yaml");
+  const valohai::LoadedConfig too_big =
+      valohai::load_config(std::string(33u << 20, ' '), "big.yaml");
   EXPECT_NE(first_error(too_big.diagnostics).message.find("too large"), std::string::npos);
 }
 

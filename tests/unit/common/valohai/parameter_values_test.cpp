@@ -49,15 +49,23 @@ TEST(ConvertText, FlagAndString) {
     EXPECT_FALSE(valohai::convert_text(f, t)->as_bool()) << t;
   }
   EXPECT_FALSE(valohai::convert_text(f, "maybe"));
-  EXPECT_EQ(valohai::convert_text(param("s", valohai::ParameterType::string), " 5.30 ")->as_string(), " 5.30 ");
+  EXPECT_EQ(
+      valohai::convert_text(param("s", valohai::ParameterType::string), " 5.30 ")->as_string(),
+      " 5.30 ");
 }
 
 TEST(ConvertValue, DeclaredTypeWins) {
-  EXPECT_EQ(valohai::convert_value(param("x", valohai::ParameterType::float_), Value(1))->as_float(), 1.0);
-  EXPECT_EQ(valohai::convert_value(param("n", valohai::ParameterType::integer), Value(4.0))->as_int(), 4);
-  EXPECT_EQ(error_of(valohai::convert_value(param("n", valohai::ParameterType::integer), Value(4.5))),
-            "4.5 is not an integer");
-  EXPECT_EQ(valohai::convert_value(param("s", valohai::ParameterType::string), Value(0.5))->as_string(), "0.5");
+  EXPECT_EQ(
+      valohai::convert_value(param("x", valohai::ParameterType::float_), Value(1))->as_float(),
+      1.0);
+  EXPECT_EQ(
+      valohai::convert_value(param("n", valohai::ParameterType::integer), Value(4.0))->as_int(), 4);
+  EXPECT_EQ(
+      error_of(valohai::convert_value(param("n", valohai::ParameterType::integer), Value(4.5))),
+      "4.5 is not an integer");
+  EXPECT_EQ(
+      valohai::convert_value(param("s", valohai::ParameterType::string), Value(0.5))->as_string(),
+      "0.5");
 }
 
 valohai::Step step_of(std::vector<valohai::Parameter> params) {
@@ -78,7 +86,8 @@ TEST(ParseParameterArgs, RepeatedNamesMakeListsOnlyForMultiple) {
 }
 
 TEST(ParseParameterArgs, CollectsEveryProblem) {
-  const valohai::Step s = step_of({param("n", valohai::ParameterType::integer), param("x", valohai::ParameterType::float_)});
+  const valohai::Step s = step_of(
+      {param("n", valohai::ParameterType::integer), param("x", valohai::ParameterType::float_)});
   const auto v = valohai::parse_parameter_args(s, {"n=5.3", "x=abc", "nope=1", "novalue"});
   ASSERT_FALSE(v);
   const std::string& m = v.error().message;
@@ -100,12 +109,12 @@ TEST(ValidateValues, EveryMessage) {
   auto required2 = param("req2", valohai::ParameterType::integer);
   auto optional = param("opt2", valohai::ParameterType::integer);
   optional.optional = true;
-  const valohai::Step s = step_of(
-      {lo, hi, choice, single, required, required2, optional, param("flag", valohai::ParameterType::flag)});
+  const valohai::Step s = step_of({lo, hi, choice, single, required, required2, optional,
+                                   param("flag", valohai::ParameterType::flag)});
   const valohai::ParameterValues values{{"lo", Value(0)},
-                               {"hi", Value(0.75)},
-                               {"opt", Value("rmsprop")},
-                               {"single", Value(ValueList{Value("a"), Value("b")})}};
+                                        {"hi", Value(0.75)},
+                                        {"opt", Value("rmsprop")},
+                                        {"single", Value(ValueList{Value("a"), Value("b")})}};
   const auto problems = valohai::validate_values(s, values);
   ASSERT_EQ(problems.size(), 5u);
   EXPECT_EQ(problems[0], "parameter 'lo': 0 is less than the minimum allowed (1)");
@@ -122,8 +131,8 @@ TEST(EffectiveValues, DefaultsThenGiven) {
   auto m = param("m", valohai::ParameterType::integer);
   m.multiple = valohai::MultipleMode::separate;
   m.default_value = Value(3);
-  const auto v =
-      valohai::effective_values(step_of({a, m, param("b", valohai::ParameterType::string)}), {{"b", Value("x")}});
+  const auto v = valohai::effective_values(
+      step_of({a, m, param("b", valohai::ParameterType::string)}), {{"b", Value("x")}});
   EXPECT_TRUE(v.at("a").is_int());
   EXPECT_EQ(v.at("m").as_list().size(), 1u);
   EXPECT_EQ(v.at("b").as_string(), "x");

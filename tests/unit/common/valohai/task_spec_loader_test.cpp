@@ -10,7 +10,8 @@ namespace vhtask::common {
 namespace {
 
 TEST(TaskSpecLoader, LoadsBlueprintsFromValohaiYaml) {
-  const valohai::LoadedConfig loaded = valohai::load_config(R"(- step: {name: train, image: x, command: y}
+  const valohai::LoadedConfig loaded =
+      valohai::load_config(R"(- step: {name: train, image: x, command: y}
 - task:
     name: sweep
     step: train
@@ -43,7 +44,7 @@ TEST(TaskSpecLoader, LoadsBlueprintsFromValohaiYaml) {
     optimization-target-value: 0.05
     parameters: []
 )",
-                                          "t.yaml");
+                           "t.yaml");
   EXPECT_TRUE(loaded.diagnostics.empty()) << loaded.diagnostics.to_string();
   ASSERT_EQ(loaded.config.tasks.size(), 3u);
   const valohai::TaskSpec& sweep = loaded.config.tasks[0];
@@ -94,7 +95,7 @@ TEST(TaskSpecLoader, ReadsEveryStyleAndItsRules) {
     style: random
     rules: {min: 0.001, max: 1, count: 8, distribution: LogUniform, seed: 42}
 )",
-                                             "g.yaml");
+                                                               "g.yaml");
   EXPECT_TRUE(grid.diagnostics.empty()) << grid.diagnostics.to_string();
   const valohai::TaskSpec& spec = grid.spec;
   EXPECT_EQ(spec.name, "");
@@ -127,10 +128,11 @@ TEST(TaskSpecLoader, ReadsEveryStyleAndItsRules) {
 }
 
 TEST(TaskSpecLoader, GridFilesTakeEveryTaskFieldOptionallyAndSnakeCase) {
-  const valohai::LoadedTaskSpec grid = valohai::load_task_spec(R"({"step": "train", "type": "random_search",
+  const valohai::LoadedTaskSpec grid =
+      valohai::load_task_spec(R"({"step": "train", "type": "random_search",
   "execution_count": 10, "on-child-error": "continue-and-error", "parameters": []}
 )",
-                                             "g.json");
+                              "g.json");
   EXPECT_TRUE(grid.diagnostics.empty()) << grid.diagnostics.to_string();
   EXPECT_EQ(grid.spec.step, "train");
   EXPECT_EQ(grid.spec.type, valohai::TaskType::random_search);

@@ -255,7 +255,8 @@ TEST(NumberSourceText, KeepsDecimalDigitsAsWritten) {
       {"-0.0", "-0.0"},    {"1:30", "90"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(yaml::number_source_text(c.text, yaml::resolve_plain_scalar(c.text)), c.expected) << c.text;
+    EXPECT_EQ(yaml::number_source_text(c.text, yaml::resolve_plain_scalar(c.text)), c.expected)
+        << c.text;
   }
 }
 

@@ -1,5 +1,5 @@
-// Execution ids never reuse a directory (daemon/store/execution_ids.h), and new execution directories
-// are created exclusively and private (daemon/runner/execution_dir.h).
+// Execution ids never reuse a directory (daemon/store/execution_ids.h), and new execution
+// directories are created exclusively and private (daemon/runner/execution_dir.h).
 #include "daemon/store/execution_ids.h"
 
 #include "daemon/runner/execution_dir.h"
