@@ -90,6 +90,7 @@ Result<std::int64_t> Engine::stop_executions(const std::vector<ExecutionId>& ids
 
 Result<std::vector<store::ExecutionRecord>> Engine::rerun(const std::vector<ExecutionId>& ids) {
   std::vector<store::ExecutionRecord> originals;
+  originals.reserve(ids.size());
   for (const ExecutionId id : ids) {
     originals.push_back(VHTASK_TRY(m_store.execution_by_id(id)));
   }

@@ -20,7 +20,7 @@ Result<std::int64_t> ExecutorRouter::start(const runner::LaunchSpec& spec) {
   if (!spec.slurm) {
     return m_local.start(spec);
   }
-  const auto started = m_slurm.start(spec);
+  auto started = m_slurm.start(spec);
   if (started) {
     m_on_slurm[spec.id] = true;
   }
@@ -35,7 +35,7 @@ Result<bool> ExecutorRouter::reattach(ExecutionId id, const std::string& exec_di
   if (!std::filesystem::exists(exec_dir + "/slurm.json")) {
     return m_local.reattach(id, exec_dir);
   }
-  const auto known = m_slurm.reattach(id, exec_dir);
+  auto known = m_slurm.reattach(id, exec_dir);
   if (known && *known) {
     m_on_slurm[id] = true;
   }

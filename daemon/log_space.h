@@ -26,7 +26,7 @@ public:
   static constexpr std::chrono::milliseconds k_first_delay{100};
   static constexpr std::chrono::milliseconds k_max_delay{5000};
   // What the probe writes: more than an execution's own small files and its reserved status.
-  static constexpr std::size_t k_probe_bytes = 64 * 1024;
+  static constexpr std::size_t k_probe_bytes = std::size_t{64} * 1024;
 
   LogSpace(boost::asio::io_context& io, std::string dir, std::function<void()> on_resumed);
   LogSpace(const LogSpace&) = delete;

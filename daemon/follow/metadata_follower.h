@@ -66,7 +66,8 @@ private:
     std::vector<store::MetadataLine> pending;  // scanned, not stored yet
     std::size_t pending_from = 0;
     std::int64_t unsaved_bytes = 0;  // scanned without events since the offset was last stored
-    std::size_t chunk = 16 * 1024;   // the next read's size (metadata_follower.cpp: k_chunk)
+    // The next read's size (metadata_follower.cpp: k_chunk).
+    std::size_t chunk = std::size_t{16} * 1024;
     bool queued = false;
     bool final = false;  // the execution ended: read to the end, then call on_drained
     std::function<void()> on_drained;

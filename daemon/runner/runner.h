@@ -104,6 +104,8 @@ public:
   // leaves the execution `queued`, and this callback says when its command really started,
   // always before its on_exit. Runners that start at once (the local one) never call it.
   using OnStarted = std::function<void(ExecutionId, Timestamp started_at)>;
+  // Taken by value: the runners that use it keep it.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   virtual void set_on_started(OnStarted /*on_started*/) {}
   // True if start(spec) leaves the execution queued until an OnStarted.
   virtual bool starts_later(const LaunchSpec& /*spec*/) const { return false; }
