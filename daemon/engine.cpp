@@ -2,6 +2,7 @@
 
 #include "common/json_text.h"
 #include "daemon/task_row.h"
+#include "supervisor/execution_files.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -30,7 +31,7 @@ Timestamp Engine::now() const {
 }
 
 std::string Engine::log_path(ExecutionId id) const {
-  return exec_dir(id) + "/output.log";
+  return exec_dir(id) + "/" + supervisor::execution_files::k_output_log;
 }
 
 Result<StartResult> Engine::start(const StartRequest& request) {
@@ -170,7 +171,7 @@ Result<Engine::Recorded> Engine::record_start(ActiveTask& task, const Scheduler:
   row.idx = start.idx;
   row.slot = start.slot;
   row.started_at = now();
-  row.log_path = m_settings.executions_dir + "/{id}/output.log";
+  row.log_path = m_settings.executions_dir + "/{id}/" + supervisor::execution_files::k_output_log;
   row.state = initial;
   Result<void> rendered;
   if (const auto given = ctx.plan->values_at(static_cast<std::uint64_t>(start.idx))) {

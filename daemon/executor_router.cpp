@@ -1,5 +1,7 @@
 #include "daemon/executor_router.h"
 
+#include "supervisor/execution_files.h"
+
 #include <filesystem>
 
 namespace vhtask::daemon {
@@ -32,7 +34,7 @@ Result<void> ExecutorRouter::stop(ExecutionId id) {
 }
 
 Result<bool> ExecutorRouter::reattach(ExecutionId id, const std::string& exec_dir) {
-  if (!std::filesystem::exists(exec_dir + "/slurm.json")) {
+  if (!std::filesystem::exists(exec_dir + "/" + supervisor::execution_files::k_slurm_json)) {
     return m_local.reattach(id, exec_dir);
   }
   auto known = m_slurm.reattach(id, exec_dir);

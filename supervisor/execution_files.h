@@ -22,4 +22,7 @@ inline constexpr const char* k_script = "script";          // the command, when 
 inline constexpr const char* k_supervisor_json = "supervisor.json";  // pids + start times
 inline constexpr const char* k_status_json = "status.json";          // the outcome; written last
 
+// Written by the daemon's Slurm runner (daemon/slurm/slurm_files.h): the execution runs there.
+inline constexpr const char* k_slurm_json = "slurm.json";
+
 }  // namespace vhtask::supervisor::execution_files

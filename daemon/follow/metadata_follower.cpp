@@ -1,5 +1,7 @@
 #include "daemon/follow/metadata_follower.h"
 
+#include "supervisor/execution_files.h"
+
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -58,7 +60,7 @@ MetadataFollower::Followed* MetadataFollower::add(ExecutionId id, const std::str
     return nullptr;
   }
   Followed& f = m_followed[id];
-  f.log_path = exec_dir + "/output.log";
+  f.log_path = exec_dir + "/" + supervisor::execution_files::k_output_log;
   f.scanner = MetadataScanner(progress->offset);
   if (m_inotify) {
     f.wd = inotify_add_watch(m_inotify->native_handle(), exec_dir.c_str(),

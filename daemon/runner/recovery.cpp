@@ -32,7 +32,8 @@ FoundExecution find_execution(ProcessRunner& runner, ExecutionId id, const std::
 QueuedFound find_queued_execution(ProcessRunner& runner, ExecutionId id,
                                   const std::string& exec_dir) {
   std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(exec_dir) / "slurm.json", ec)) {
+  if (!std::filesystem::exists(
+          std::filesystem::path(exec_dir) / supervisor::execution_files::k_slurm_json, ec)) {
     return QueuedFound::not_running;
   }
   const auto known = runner.reattach(id, exec_dir);

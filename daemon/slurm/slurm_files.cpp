@@ -63,11 +63,12 @@ Result<void> write_slurm_json(const std::string& exec_dir, const SlurmJobRecord&
   out["job"] = record.job.empty() ? boost::json::value(nullptr) : boost::json::value(record.job);
   out["element"] = record.element;
   out["task"] = record.task;
-  return write_atomically(exec_dir + "/slurm.json", boost::json::serialize(out) + "\n");
+  return write_atomically(exec_dir + "/" + supervisor::execution_files::k_slurm_json,
+                          boost::json::serialize(out) + "\n");
 }
 
 Result<SlurmJobRecord> read_slurm_json(const std::string& exec_dir) {
-  const std::string path = exec_dir + "/slurm.json";
+  const std::string path = exec_dir + "/" + supervisor::execution_files::k_slurm_json;
   std::ifstream in(path);
   if (!in) {
     return Error::not_found(fmt::format("{}: no such file", path));
